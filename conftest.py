@@ -1,0 +1,111 @@
+"""Project-wide fixtures: service markers and the personas every permission test speaks of."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str | None, default_port: int) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def _missing_services(names) -> list[str]:
+    from django.conf import settings
+    from django.db import connection
+
+    missing = []
+    if "postgres" in names and connection.vendor != "postgresql":
+        missing.append("postgres (DATABASE_URL does not point at PostgreSQL)")
+    if "redis" in names and not (
+        (settings.CELERY_BROKER_URL or "").startswith("redis")
+        and _reachable(settings.CELERY_BROKER_URL, 6379)
+    ):
+        missing.append("redis (CELERY_BROKER_URL is not a reachable Redis)")
+    return missing
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("services")
+    if marker is None:
+        return
+    missing = _missing_services(marker.args)
+    if missing and REQUIRE_SERVICES:
+        pytest.fail("REQUIRE_SERVICES=1 but missing: " + "; ".join(missing))
+    if missing:
+        pytest.skip("needs " + "; ".join(missing))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ci_runs_on_postgres():
+    """In CI every test runs against PostgreSQL; running on SQLite there is a setup error."""
+    if REQUIRE_SERVICES:
+        missing = _missing_services(["postgres"])
+        if missing:
+            pytest.fail("REQUIRE_SERVICES=1 but missing: " + missing[0])
+
+
+def _persona(role, **kwargs):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(role=role, **kwargs)
+
+
+@pytest.fixture
+def compliance_officer(db):
+    from accounts import roles
+
+    return _persona(roles.COMPLIANCE_OFFICER, username="carla")
+
+
+@pytest.fixture
+def data_steward(db):
+    from accounts import roles
+
+    return _persona(roles.DATA_STEWARD, username="dana")
+
+
+@pytest.fixture
+def submission_manager(db):
+    from accounts import roles
+
+    return _persona(roles.SUBMISSION_MANAGER, username="sam")
+
+
+@pytest.fixture
+def auditor(db):
+    from accounts import roles
+
+    return _persona(roles.AUDITOR, username="avery", organization=None)
+
+
+@pytest.fixture
+def executive(db):
+    from accounts import roles
+
+    return _persona(roles.EXECUTIVE, username="eve")
+
+
+@pytest.fixture
+def customer_viewer(db):
+    from accounts import roles
+
+    return _persona(roles.CUSTOMER_VIEWER, username="chris")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but holding no role at all."""
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="oscar")

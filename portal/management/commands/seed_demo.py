@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import CommandError
+
+from accounts.commands import AuditedCommand
+from accounts.demo import seed_accounts
+
+
+class Command(AuditedCommand):
+    help = "Create demo tenants and one user per role. Safe to run again: it changes nothing then."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with CUSTODIAN_ENV=production.")
+        users = seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
+        for username, role, password in users:
+            self.stdout.write(f"  {role:<20} {username:<12} {password}")
+        self.stdout.write("Auditors and customer viewers have no admin access; their portal arrives later.")
