@@ -250,3 +250,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 logging.captureWarnings(True)
+
+# --- catalog (issue 3) ---
+# OpenLineage bodies above this size are refused with 413 before they are parsed.
+CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"
