@@ -304,5 +304,5 @@ class DataCheckAdmin(ReadOnlyAdmin):
         "last_run_at",
     ]
     list_filter = ["test_type", "last_status", "severity", "source"]
-    list_select_related = ["dataset", "column"]
+    list_select_related = ["dataset", "column__dataset"]
     search_fields = ["name", "unique_id", "dataset__name"]
