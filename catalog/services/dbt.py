@@ -60,7 +60,7 @@ def _layer(node: dict) -> str:
     )
     if meta_layer in Dataset.Layer.values:
         return meta_layer
-    if node["resource_type"] == "source":
+    if node["resource_type"] in ("source", "seed"):
         return Dataset.Layer.RAW
     path = "/".join(node.get("fqn") or []).lower()
     for word, layer in (("staging", "cleansed"), ("mart", "mart"), ("intermediate", "curated")):
