@@ -25,18 +25,32 @@ def dataset_upsert(
     return dataset, created
 
 
-def column_upsert(*, dataset: Dataset, name: str, **fields) -> tuple[Column, bool]:
-    """Find a column by dataset and name or create it; set only the (non-empty) fields given."""
-    column = Column.objects.filter(dataset=dataset, name=name).first()
+def column_upsert(*, dataset: Dataset, name: str, known: dict | None = None, **fields) -> tuple[Column, bool]:
+    """Find a column by dataset and name or create it; set only the (non-empty) fields given.
+
+    `known` (name -> Column, from `dataset_columns`) saves a lookup per column in bulk imports;
+    new columns are added to it.
+    """
+    column = (
+        known.get(name) if known is not None else Column.objects.filter(dataset=dataset, name=name).first()
+    )
     created = column is None
     if created:
         column = Column(dataset=dataset, name=name)
     changed = _assign(column, fields) or created or column.removed_at is not None
     column.removed_at = None
     if changed:
-        column.full_clean(validate_unique=False, validate_constraints=False)
+        # The dataset is a saved instance in hand: skip the query that would re-check it exists.
+        column.full_clean(exclude=["dataset"], validate_unique=False, validate_constraints=False)
         column.save()
+    if known is not None:
+        known[name] = column
     return column, created
+
+
+def dataset_columns(dataset: Dataset) -> dict[str, Column]:
+    """The dataset's columns by name, in one query (for `column_upsert(known=...)`)."""
+    return {column.name: column for column in Column.objects.filter(dataset=dataset)}
 
 
 def _assign(instance, fields: dict) -> bool:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.models import ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent, Source
 from catalog.openlineage.validation import run_event_errors
-from catalog.services.datasets import column_upsert, dataset_upsert
+from catalog.services.datasets import column_upsert, dataset_columns, dataset_upsert
 
 
 class LineageEventInvalid(ValueError):
@@ -70,7 +70,7 @@ def _statistics(dataset: dict) -> dict:
     return {"row_count": stats.get("rowCount")}
 
 
-def _dataset_from(dataset: dict, *, when: datetime, is_output: bool) -> Dataset:
+def _dataset_from(dataset: dict, *, when: datetime, is_output: bool, known: dict) -> Dataset:
     facets = dataset.get("facets") or {}
     fields = {"description": (facets.get("documentation") or {}).get("description")}
     if is_output:
@@ -80,9 +80,11 @@ def _dataset_from(dataset: dict, *, when: datetime, is_output: bool) -> Dataset:
     record, _ = dataset_upsert(
         namespace=dataset["namespace"], name=dataset["name"], source=Source.OPENLINEAGE, **fields
     )
+    known[record.pk] = dataset_columns(record)
     for position, field in enumerate((facets.get("schema") or {}).get("fields") or [], start=1):
         column_upsert(
             dataset=record,
+            known=known[record.pk],
             name=field["name"],
             data_type=field.get("type"),
             description=field.get("description"),
@@ -91,14 +93,16 @@ def _dataset_from(dataset: dict, *, when: datetime, is_output: bool) -> Dataset:
     return record
 
 
-def _column_edges(output: dict, record: Dataset, job: Job, datasets: dict) -> None:
+def _column_edges(output: dict, record: Dataset, job: Job, datasets: dict, known: dict) -> None:
     fields = ((output.get("facets") or {}).get("columnLineage") or {}).get("fields") or {}
     for column_name, spec in fields.items():
-        target, _ = column_upsert(dataset=record, name=column_name)
+        target, _ = column_upsert(dataset=record, name=column_name, known=known[record.pk])
         for source in spec.get("inputFields") or []:
             key = _key(source)
             upstream = datasets.get(key) or Dataset.objects.get(namespace=key[0], name=key[1])
-            origin, _ = column_upsert(dataset=upstream, name=source["field"])
+            if upstream.pk not in known:  # a dataset known from an earlier event only
+                known[upstream.pk] = dataset_columns(upstream)
+            origin, _ = column_upsert(dataset=upstream, name=source["field"], known=known[upstream.pk])
             for step in source.get("transformations") or [{"type": "DIRECT"}]:
                 ColumnLineageEdge.objects.update_or_create(
                     input_column=origin,
@@ -114,17 +118,19 @@ def _column_edges(output: dict, record: Dataset, job: Job, datasets: dict) -> No
 
 
 def _derive(event: dict, job: Job, when: datetime) -> None:
-    datasets = {}
+    datasets, known = {}, {}  # known: dataset id -> its columns by name, read once per event
     for side in ("inputs", "outputs"):
         for dataset in event.get(side) or []:
-            datasets[_key(dataset)] = _dataset_from(dataset, when=when, is_output=side == "outputs")
+            datasets[_key(dataset)] = _dataset_from(
+                dataset, when=when, is_output=side == "outputs", known=known
+            )
     inputs = [datasets[_key(d)] for d in event.get("inputs") or []]
     for output in event.get("outputs") or []:
         record = datasets[_key(output)]
         for upstream in inputs:
             if upstream.pk != record.pk:
                 LineageEdge.objects.get_or_create(input_dataset=upstream, output_dataset=record, job=job)
-        _column_edges(output, record, job, datasets)
+        _column_edges(output, record, job, datasets, known)
 
 
 def lineage_event_ingest(*, event: dict, actor) -> IngestResult:
