@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from catalog.models import ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent, Source
+from catalog.models import Column, ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent, Source
 from catalog.openlineage.validation import run_event_errors
 from catalog.services.datasets import column_upsert, dataset_columns, dataset_upsert
 
@@ -70,6 +70,25 @@ def _statistics(dataset: dict) -> dict:
     return {"row_count": stats.get("rowCount")}
 
 
+def _ensure_columns(dataset: Dataset, known: dict, specs: list[dict]) -> None:
+    """Create the missing columns in one INSERT; update changed ones one by one (audited).
+
+    New columns are not written to the field history one by one: the raw event that created
+    them is kept, and later changes to them are audited as usual.
+    """
+    new = []
+    for spec in specs:
+        name, fields = spec["name"], {k: v for k, v in spec.items() if k != "name"}
+        if name in known:
+            column_upsert(dataset=dataset, known=known, name=name, **fields)
+            continue
+        column = Column(dataset=dataset, name=name, **{k: v for k, v in fields.items() if v is not None})
+        column.full_clean(exclude=["dataset"], validate_unique=False, validate_constraints=False)
+        known[name] = column
+        new.append(column)
+    Column.objects.bulk_create(new)
+
+
 def _dataset_from(dataset: dict, *, when: datetime, is_output: bool, known: dict) -> Dataset:
     facets = dataset.get("facets") or {}
     fields = {"description": (facets.get("documentation") or {}).get("description")}
@@ -80,41 +99,58 @@ def _dataset_from(dataset: dict, *, when: datetime, is_output: bool, known: dict
     record, _ = dataset_upsert(
         namespace=dataset["namespace"], name=dataset["name"], source=Source.OPENLINEAGE, **fields
     )
-    known[record.pk] = dataset_columns(record)
-    for position, field in enumerate((facets.get("schema") or {}).get("fields") or [], start=1):
-        column_upsert(
-            dataset=record,
-            known=known[record.pk],
-            name=field["name"],
-            data_type=field.get("type"),
-            description=field.get("description"),
-            ordinal_position=field.get("ordinal_position") or position,
-        )
+    columns = _columns_of(record, known)
+    specs = [
+        {
+            "name": field["name"],
+            "data_type": field.get("type"),
+            "description": field.get("description"),
+            "ordinal_position": field.get("ordinal_position") or position,
+        }
+        for position, field in enumerate((facets.get("schema") or {}).get("fields") or [], start=1)
+    ]
+    _ensure_columns(record, columns, specs)
     return record
+
+
+def _columns_of(dataset: Dataset, known: dict) -> dict:
+    if dataset.pk not in known:  # a dataset known from an earlier event only
+        known[dataset.pk] = dataset_columns(dataset)
+    return known[dataset.pk]
 
 
 def _column_edges(output: dict, record: Dataset, job: Job, datasets: dict, known: dict) -> None:
     fields = ((output.get("facets") or {}).get("columnLineage") or {}).get("fields") or {}
+    _ensure_columns(record, known[record.pk], [{"name": name} for name in fields])
+    sources = [source for spec in fields.values() for source in spec.get("inputFields") or []]
+    upstream = {}
+    for key in {_key(source) for source in sources}:
+        upstream[key] = datasets.get(key) or Dataset.objects.get(namespace=key[0], name=key[1])
+        wanted = [{"name": s["field"]} for s in sources if _key(s) == key]
+        _ensure_columns(upstream[key], _columns_of(upstream[key], known), wanted)
+    edges = {}
     for column_name, spec in fields.items():
-        target, _ = column_upsert(dataset=record, name=column_name, known=known[record.pk])
+        target = known[record.pk][column_name]
         for source in spec.get("inputFields") or []:
-            key = _key(source)
-            upstream = datasets.get(key) or Dataset.objects.get(namespace=key[0], name=key[1])
-            if upstream.pk not in known:  # a dataset known from an earlier event only
-                known[upstream.pk] = dataset_columns(upstream)
-            origin, _ = column_upsert(dataset=upstream, name=source["field"], known=known[upstream.pk])
+            origin = known[upstream[_key(source)].pk][source["field"]]
             for step in source.get("transformations") or [{"type": "DIRECT"}]:
-                ColumnLineageEdge.objects.update_or_create(
+                edge = ColumnLineageEdge(
                     input_column=origin,
                     output_column=target,
                     job=job,
                     transformation_type=step.get("type", "DIRECT"),
                     subtype=step.get("subtype") or "",
-                    defaults={
-                        "masking": bool(step.get("masking")),
-                        "description": step.get("description") or "",
-                    },
+                    masking=bool(step.get("masking")),
+                    description=step.get("description") or "",
                 )
+                edges[(origin.pk, target.pk, edge.transformation_type, edge.subtype)] = edge
+    # One statement; a repeated edge takes the latest masking flag and description.
+    ColumnLineageEdge.objects.bulk_create(
+        edges.values(),
+        update_conflicts=True,
+        unique_fields=["input_column", "output_column", "job", "transformation_type", "subtype"],
+        update_fields=["masking", "description"],
+    )
 
 
 def _derive(event: dict, job: Job, when: datetime) -> None:
@@ -127,9 +163,12 @@ def _derive(event: dict, job: Job, when: datetime) -> None:
     inputs = [datasets[_key(d)] for d in event.get("inputs") or []]
     for output in event.get("outputs") or []:
         record = datasets[_key(output)]
-        for upstream in inputs:
-            if upstream.pk != record.pk:
-                LineageEdge.objects.get_or_create(input_dataset=upstream, output_dataset=record, job=job)
+        table_edges = {
+            upstream.pk: LineageEdge(input_dataset=upstream, output_dataset=record, job=job)
+            for upstream in inputs
+            if upstream.pk != record.pk
+        }
+        LineageEdge.objects.bulk_create(table_edges.values(), ignore_conflicts=True)
         _column_edges(output, record, job, datasets, known)
 
 

@@ -88,7 +88,9 @@ def _events(run_id):
 
 
 @live
-def test_openlineage_client_posts_start_and_complete_and_lineage_appears(live_server, steward_token, client):
+def test_openlineage_client_posts_start_and_complete_and_lineage_appears(
+    live_server, steward_token, client, data_steward
+):
     ol = _client(live_server, steward_token)
     for event in _events("0196a1f2-7c3e-7b1a-9d7e-3f7c1c2a9b10"):
         ol.emit(event)
@@ -113,6 +115,9 @@ def test_openlineage_client_posts_start_and_complete_and_lineage_appears(live_se
     # Visible in the API and the admin.
     edges = client.get("/api/catalog/lineage-edges/", HTTP_AUTHORIZATION=f"Bearer {steward_token}").json()
     assert edges["results"][0]["output_dataset"] == "duckdb/warehouse.cleansed.users"
+    client.force_login(data_steward)
+    page = client.get(f"/admin/catalog/dataset/{users.pk}/change/").content.decode()
+    assert f'<a href="/admin/catalog/dataset/{edge.input_dataset.pk}/change/">' in page  # in the SVG
 
 
 @live
