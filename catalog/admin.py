@@ -22,7 +22,14 @@ from catalog.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CatalogAdmin(admin.ModelAdmin):
+    """Every catalog page reads through the same permission-aware queryset as the API."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, "view")
+
+
+class ReadOnlyAdmin(CatalogAdmin):
     """Rows written only by importers and services."""
 
     def has_add_permission(self, request, obj=None):
@@ -49,7 +56,7 @@ def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):
 
 
 @admin.register(System)
-class SystemAdmin(admin.ModelAdmin):
+class SystemAdmin(CatalogAdmin):
     list_display = ["name", "kind", "storage_region", "owner"]
     list_filter = ["kind", "storage_region"]
     list_select_related = ["owner"]
@@ -113,7 +120,7 @@ class ColumnInline(admin.TabularInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(CatalogAdmin):
     list_display = [
         "name",
         "namespace",
@@ -156,7 +163,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(CatalogAdmin):
     list_display = ["name", "dataset", "data_type", "classification", "pii_category", "removed_at"]
     list_filter = ["classification", "pii_category", "dataset__layer", "dataset__system"]
     list_select_related = ["dataset", "classification"]
@@ -196,7 +203,7 @@ class GlossaryTermEventInline(admin.TabularInline):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(CatalogAdmin):
     list_display = ["name", "status", "parent", "owner", "last_edited_by", "approved_by", "approved_at"]
     list_filter = ["status", "owner"]
     list_select_related = ["parent", "owner", "last_edited_by", "approved_by"]

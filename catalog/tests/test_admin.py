@@ -184,3 +184,19 @@ def test_steward_creates_a_term_in_the_admin_as_a_draft_with_an_event(client, da
     term = GlossaryTerm.objects.get()
     assert (term.status, term.last_edited_by) == ("draft", data_steward)
     assert [e.action for e in term.events.all()] == ["created"]
+
+
+def test_column_page_offers_only_approved_glossary_terms(client, data_steward, compliance_officer):
+    from catalog.services import glossary_term_approve, glossary_term_create, glossary_term_submit
+    from catalog.tests.factories import ColumnFactory
+
+    draft = glossary_term_create(name="Draft term", definition="d", actor=data_steward)
+    approved = glossary_term_create(name="Approved term", definition="d", actor=data_steward)
+    glossary_term_approve(
+        term=glossary_term_submit(term=approved, actor=data_steward), actor=compliance_officer
+    )
+    column = ColumnFactory()
+    client.force_login(data_steward)
+    form = client.get(f"/admin/catalog/column/{column.pk}/change/").context["adminform"].form
+    offered = list(form.fields["glossary_terms"].queryset)
+    assert offered == [approved] and draft not in offered
