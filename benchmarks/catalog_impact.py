@@ -40,6 +40,9 @@ def _args():
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keepdb", action="store_true", help="Keep the benchmark database afterwards.")
+    parser.add_argument(
+        "--output", default="catalog_impact.json", help="File name under benchmarks/results/."
+    )
     return parser.parse_args()
 
 
@@ -278,7 +281,7 @@ def main():
         "target": "downstream depth 10 p95 < 100 ms",
     }
     _print(report)
-    out = ROOT / "benchmarks" / "results" / "catalog_impact.json"
+    out = ROOT / "benchmarks" / "results" / args.output
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written to {out.relative_to(ROOT)}")
