@@ -65,3 +65,31 @@ def read_schema(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
     if scheme == "duckdb":
         return read_duckdb(url)
     raise ValueError(f"Unsupported connection URL scheme {scheme!r}: use postgresql:// or duckdb:///")
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def sample_values(url: str, dataset_name: str, columns: list[str], limit: int = 50) -> dict[str, list]:
+    """Up to `limit` values per column of `catalog.schema.table`, for the PII value scanner.
+
+    The values are only looked at in memory, never stored.
+    """
+    _, schema, table = dataset_name.split(".", 2)
+    names = ", ".join(_quoted(c) for c in columns)
+    query = f"SELECT {names} FROM {_quoted(schema)}.{_quoted(table)} LIMIT {int(limit)}"  # noqa: S608
+    if urlparse(url).scheme == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect(url.removeprefix("duckdb://"), read_only=True)
+        try:
+            rows = connection.execute(query).fetchall()
+        finally:
+            connection.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            rows = connection.execute(query).fetchall()
+    return {column: [row[i] for row in rows] for i, column in enumerate(columns)}

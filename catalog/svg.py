@@ -55,7 +55,7 @@ def lineage_svg(nodes: dict[int, tuple[str, int]], edges: list[tuple[int, int]],
     for node, (label, _) in nodes.items():
         x, y = position[node]
         fill = "#ffe8a8" if node == focus else "#e8f0fa"
-        short = label if len(label) <= 32 else "…" + label[-31:]
+        short = label if len(label) <= 30 else "…" + label[-29:]
         parts.append(
             f"<a href={quoteattr(href(node))}><title>{escape(label)}</title>"
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="5" '

@@ -93,3 +93,22 @@ def test_sync_reads_postgresql_information_schema(capsys):
         ("mrn", "text", False),
         ("born", "date", True),
     ]
+
+
+def test_pii_scan_samples_values_from_the_live_database(duck, capsys):
+    from catalog.models import ClassificationSuggestion
+
+    con = duckdb.connect(str(duck))
+    con.execute("ALTER TABLE orders ADD COLUMN note VARCHAR")
+    con.execute("INSERT INTO orders VALUES (1, 9.5, 'ann@example.test'), (2, 3.0, 'bob@example.test')")
+    con.close()
+    system = SystemFactory(name="Lake", connection_url=f"duckdb://{duck}")
+    _sync(system, capsys)
+    call_command("catalog_scan_pii", "--sample", "20")
+    out = capsys.readouterr().out
+    assert "lake.main.orders.note: 100% of sampled values look like e-mail address" in out
+    assert "lake.main.users.email: column name looks like e-mail address" in out
+    detectors = set(ClassificationSuggestion.objects.values_list("column__name", "detector"))
+    assert detectors == {("note", "value_sample"), ("email", "name_pattern")}
+    # Sampled values are only looked at: nothing of them is stored.
+    assert "ann@example.test" not in str(list(ClassificationSuggestion.objects.values()))
