@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from catalog.models import (
@@ -16,6 +17,7 @@ from catalog.models import (
 )
 
 Slug = serializers.SlugRelatedField
+User = get_user_model()
 
 
 class SystemSerializer(serializers.ModelSerializer):
@@ -245,3 +247,43 @@ class ImpactSerializer(serializers.Serializer):
     truncated_by_depth = serializers.BooleanField()
     truncated_by_node_cap = serializers.BooleanField()
     nodes = ImpactNodeSerializer(many=True)
+
+
+class DatasetUpdateSerializer(serializers.ModelSerializer):
+    classification = Slug(
+        slug_field="code", queryset=Classification.objects.all(), allow_null=True, required=False
+    )
+    owner = Slug(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    steward = Slug(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "description",
+            "layer",
+            "owner",
+            "steward",
+            "classification",
+            "tags",
+            "retention_policy_ref",
+        ]
+
+
+class GlossaryTermWriteSerializer(serializers.ModelSerializer):
+    """Wording and reviewers; the status changes only through submit/approve/deprecate."""
+
+    owner = Slug(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    reviewers = Slug(
+        slug_field="username", queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
+    related_terms = Slug(slug_field="name", queryset=GlossaryTerm.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = GlossaryTerm
+        fields = ["name", "definition", "synonyms", "related_terms", "parent", "owner", "reviewers"]

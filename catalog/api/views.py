@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -46,8 +46,20 @@ def _call(service, **kwargs):
 class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and details, filtered by the model's FilterSet, restricted by `visible_to`."""
 
+    write_serializer_class = None
+
     def get_queryset(self):
-        return self.queryset.all().visible_to(self.request.user, "view")
+        # Workflow actions (approve, classify, accept) check their own permission in the service.
+        action = "change" if self.action in ("update", "partial_update") else "view"
+        return self.queryset.all().visible_to(self.request.user, action)
+
+    def get_serializer_class(self):
+        if self.request.method in ("POST", "PUT", "PATCH") and self.write_serializer_class:
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def _answer(self, instance, status_code=200):
+        return Response(self.serializer_class(instance).data, status=status_code)
 
     def _impact(self, request, kind):
         result = _call(
@@ -74,7 +86,10 @@ class ClassificationViewSet(CatalogViewSet):
     search_fields = ["code", "name"]
 
 
-class DatasetViewSet(CatalogViewSet):
+class DatasetViewSet(mixins.UpdateModelMixin, CatalogViewSet):
+    """Datasets; stewards edit the curated fields (PATCH), importers create them."""
+
+    write_serializer_class = s.DatasetUpdateSerializer
     queryset = Dataset.objects.select_related("classification", "system", "owner", "steward")
     serializer_class = s.DatasetSerializer
     filterset_class = filtersets.DatasetFilterSet
@@ -86,6 +101,17 @@ class DatasetViewSet(CatalogViewSet):
     def impact(self, request, pk=None):
         """Upstream or downstream datasets through table lineage (recursive CTE in the database)."""
         return self._impact(request, "dataset")
+
+    @extend_schema(request=s.DatasetUpdateSerializer, responses=s.DatasetSerializer)
+    def update(self, request, *args, **kwargs):
+        form = s.DatasetUpdateSerializer(
+            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+        )
+        form.is_valid(raise_exception=True)
+        dataset = _call(
+            services.dataset_update, dataset=form.instance, actor=request.user, **form.validated_data
+        )
+        return self._answer(dataset)
 
 
 class ColumnViewSet(CatalogViewSet):
@@ -113,13 +139,31 @@ class ColumnViewSet(CatalogViewSet):
         return Response(s.ColumnSerializer(column).data)
 
 
-class GlossaryTermViewSet(CatalogViewSet):
+class GlossaryTermViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, CatalogViewSet):
+    """Terms. Stewards create and edit (a wording change sends an approved term back to draft)."""
+
+    write_serializer_class = s.GlossaryTermWriteSerializer
     queryset = GlossaryTerm.objects.select_related("owner", "last_edited_by", "approved_by").prefetch_related(
         "reviewers", "related_terms"
     )
     serializer_class = s.GlossaryTermSerializer
     filterset_class = filtersets.GlossaryTermFilterSet
     search_fields = ["name", "definition"]
+
+    @extend_schema(request=s.GlossaryTermWriteSerializer, responses=s.GlossaryTermSerializer)
+    def create(self, request, *args, **kwargs):
+        form = s.GlossaryTermWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        term = _call(services.glossary_term_create, actor=request.user, **form.validated_data)
+        return self._answer(term, 201)
+
+    @extend_schema(request=s.GlossaryTermWriteSerializer, responses=s.GlossaryTermSerializer)
+    def update(self, request, *args, **kwargs):
+        term = self.get_object()
+        form = s.GlossaryTermWriteSerializer(term, data=request.data, partial=kwargs.get("partial", False))
+        form.is_valid(raise_exception=True)
+        term = _call(services.glossary_term_update, term=term, actor=request.user, **form.validated_data)
+        return self._answer(term)
 
     def _transition(self, service):
         term = _call(service, term=self.get_object(), actor=self.request.user)

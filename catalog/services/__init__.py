@@ -1,6 +1,12 @@
 """The catalog's write path. Other apps call these (the warehouse: `dbt_import`, `lineage_event_ingest`)."""
 
-from catalog.services.datasets import column_attach_term, column_classify, column_upsert, dataset_upsert
+from catalog.services.datasets import (
+    column_attach_term,
+    column_classify,
+    column_upsert,
+    dataset_update,
+    dataset_upsert,
+)
 from catalog.services.dbt import DbtImportError, DbtImportReport, dbt_import
 from catalog.services.glossary import (
     glossary_term_approve,
@@ -23,6 +29,7 @@ __all__ = [
     "column_attach_term",
     "column_classify",
     "column_upsert",
+    "dataset_update",
     "dataset_upsert",
     "dbt_import",
     "glossary_term_approve",

@@ -25,6 +25,31 @@ def dataset_upsert(
     return dataset, created
 
 
+CURATED_FIELDS = {
+    "description",
+    "layer",
+    "owner",
+    "steward",
+    "classification",
+    "tags",
+    "retention_policy_ref",
+}
+
+
+def dataset_update(*, dataset: Dataset, actor, **fields) -> Dataset:
+    """A steward's edit of a dataset's curated fields (description, owner, classification …)."""
+    unknown = set(fields) - CURATED_FIELDS
+    if unknown:
+        raise ValidationError(f"These fields are not edited by hand: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        for field, value in fields.items():
+            setattr(dataset, field, value)
+        dataset.full_clean(validate_unique=False, validate_constraints=False)
+        dataset.save()
+    return dataset
+
+
 def column_upsert(*, dataset: Dataset, name: str, known: dict | None = None, **fields) -> tuple[Column, bool]:
     """Find a column by dataset and name or create it; set only the (non-empty) fields given.
 

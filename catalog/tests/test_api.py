@@ -159,3 +159,70 @@ def test_openapi_schema_documents_catalog_and_lineage_endpoints(client, executiv
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
     assert "/api/catalog/datasets/{id}/impact/" in paths
     assert "/api/v1/lineage" in paths and "/api/v1/lineage/batch" in paths
+
+
+def test_steward_edits_a_dataset_and_the_change_is_audited(client, data_steward):
+    from auditlog.models import LogEntry
+
+    dataset = DatasetFactory()
+    client.force_login(data_steward)
+    response = client.patch(
+        f"/api/catalog/datasets/{dataset.pk}/",
+        {"description": "Users, cleaned", "classification": "L3", "steward": "dana"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["classification"] == "L3" and response.json()["steward"] == "dana"
+    entry = LogEntry.objects.get_for_object(dataset).latest("timestamp")
+    assert entry.actor == data_steward and "classification" in entry.changes_dict
+
+
+def test_dataset_identity_and_unknown_levels_are_refused(client, data_steward):
+    dataset = DatasetFactory(name="keep.me")
+    client.force_login(data_steward)
+    response = client.patch(
+        f"/api/catalog/datasets/{dataset.pk}/", {"classification": "L9"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    client.patch(f"/api/catalog/datasets/{dataset.pk}/", {"name": "renamed"}, content_type="application/json")
+    dataset.refresh_from_db()
+    assert (dataset.name, dataset.classification) == ("keep.me", None)
+
+
+def test_compliance_officer_cannot_edit_a_dataset(client, compliance_officer):
+    dataset = DatasetFactory()
+    client.force_login(compliance_officer)
+    response = client.patch(
+        f"/api/catalog/datasets/{dataset.pk}/", {"description": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    dataset.refresh_from_db()
+    assert dataset.description == ""
+
+
+def test_glossary_terms_are_created_and_edited_through_the_api(client, data_steward, compliance_officer):
+    client.force_login(data_steward)
+    response = client.post(
+        "/api/catalog/glossary-terms/",
+        {
+            "name": "Tenant",
+            "definition": "A customer organisation",
+            "synonyms": ["customer"],
+            "reviewers": ["carla"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["status"], body["last_edited_by"], body["reviewers"]) == ("draft", "dana", ["carla"])
+    term = GlossaryTerm.objects.get()
+    response = client.patch(
+        f"/api/catalog/glossary-terms/{term.pk}/", {"status": "approved"}, content_type="application/json"
+    )
+    assert GlossaryTerm.objects.get().status == "draft"  # status moves only through the workflow
+    client.force_login(compliance_officer)
+    response = client.post(
+        "/api/catalog/glossary-terms/", {"name": "X", "definition": "y"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert GlossaryTerm.objects.count() == 1
