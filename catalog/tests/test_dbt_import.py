@@ -28,7 +28,9 @@ def dbt_artifacts(tmp_path_factory):
     common = ["--project-dir", str(project), "--profiles-dir", str(project), "--log-path", str(work / "logs")]
     runner = dbtRunner()
     for command in (["seed"], ["build", "--exclude", "resource_type:seed"]):
-        result = runner.invoke([*command, *common, "--no-send-anonymous-usage-stats", "--no-version-check"])
+        result = runner.invoke(
+            ["--quiet", *command, *common, "--no-send-anonymous-usage-stats", "--no-version-check"]
+        )
         assert result.success or command[0] == "build", result.exception
     return project / "target" / "manifest.json", project / "target" / "run_results.json"
 
