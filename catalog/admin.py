@@ -171,6 +171,18 @@ class ColumnAdmin(CatalogAdmin):
     autocomplete_fields = ["dataset"]
     filter_horizontal = ["glossary_terms"]
 
+    change_form_template = "admin/catalog/column/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        column = self.get_object(request, object_id)
+        if column is not None:
+            lineage = {
+                direction: selectors.impact_get(kind="column", start=column, direction=direction)
+                for direction in ("upstream", "downstream")
+            }
+            extra_context = {**(extra_context or {}), "column_lineage": lineage}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "glossary_terms":
             kwargs["queryset"] = GlossaryTerm.objects.filter(status=GlossaryTerm.Status.APPROVED)

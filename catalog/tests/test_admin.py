@@ -200,3 +200,16 @@ def test_column_page_offers_only_approved_glossary_terms(client, data_steward, c
     form = client.get(f"/admin/catalog/column/{column.pk}/change/").context["adminform"].form
     offered = list(form.fields["glossary_terms"].queryset)
     assert offered == [approved] and draft not in offered
+
+
+def test_column_page_lists_upstream_and_downstream_columns(client, data_steward):
+    from catalog.tests.factories import ColumnFactory, column_edge
+
+    source, column, target = ColumnFactory(name="src"), ColumnFactory(name="mid"), ColumnFactory(name="dst")
+    column_edge(source, column)
+    column_edge(column, target)
+    client.force_login(data_steward)
+    page = client.get(f"/admin/catalog/column/{column.pk}/change/").content.decode()
+    upstream, downstream = page.split("Column lineage", 1)[1].split("Downstream", 1)
+    assert f"/admin/catalog/column/{source.pk}/change/" in upstream
+    assert f"/admin/catalog/column/{target.pk}/change/" in downstream
