@@ -8,7 +8,7 @@ from catalog.api.urls import router
 from catalog.querysets import CatalogQuerySet
 
 
-@pytest.mark.parametrize("model", apps.get_app_config("catalog").get_models(), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", list(apps.get_app_config("catalog").get_models()), ids=lambda m: m.__name__)
 def test_model_has_admin_api_and_visible_to(model):
     assert isinstance(model.objects.all(), CatalogQuerySet)
     served = {viewset.queryset.model for _, viewset, _ in router.registry}
