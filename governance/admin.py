@@ -10,7 +10,9 @@ class FrameworkAdmin(admin.ModelAdmin):
     search_fields = ["name", "urn", "description"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["urn", "version", "is_builtin"] if obj is not None and obj.is_builtin else []
+        if obj is not None and obj.is_builtin:
+            return [f.name for f in obj._meta.concrete_fields if f.name not in obj.EDITABLE_WHEN_BUILTIN]
+        return []
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_builtin:
