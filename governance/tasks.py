@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.audit import current_actor, system_user
 from governance.models import Evidence, Framework, Snapshot
 from governance.services.evidence import evidence_rehash
+from governance.services.readiness import readiness_record
 from governance.snapshots import snapshot_create
 
 logger = logging.getLogger(__name__)
@@ -64,3 +65,9 @@ def snapshot_previous_month() -> int:
     for framework_id in ids:
         snapshot_month.delay(framework_id, previous.isoformat())
     return len(ids)
+
+
+@shared_task
+def record_readiness_scores(day: str | None = None) -> int:
+    """Beat, daily: store the day's scores; re-running the same day replaces its rows."""
+    return readiness_record(day=date.fromisoformat(day) if day else timezone.localdate())

@@ -19,8 +19,14 @@ def _media_files(settings):
 
 def _upload(control, actor, **kwargs):
     kwargs.setdefault("uploaded", upload())
-    return evidence_upload(control=control, title="Q3 access review", effective_from=OCT_1,
-                           effective_to=OCT_31, actor=actor, **kwargs)  # fmt: skip
+    return evidence_upload(
+        control=control,
+        title="Q3 access review",
+        effective_from=OCT_1,
+        effective_to=OCT_31,
+        actor=actor,
+        **kwargs,
+    )
 
 
 def test_upload_stores_the_file_with_its_sha256_and_validity(control, compliance_officer, settings):
@@ -65,8 +71,14 @@ def test_hash_not_matching_the_declared_one_is_refused(control, compliance_offic
 
 def test_window_ending_before_it_starts_is_refused(control, compliance_officer, settings):
     with pytest.raises(ValidationError, match=r"ends .* before it starts"):
-        evidence_upload(control=control, title="x", effective_from=OCT_31, effective_to=OCT_1,
-                        uploaded=upload(), actor=compliance_officer)  # fmt: skip
+        evidence_upload(
+            control=control,
+            title="x",
+            effective_from=OCT_31,
+            effective_to=OCT_1,
+            uploaded=upload(),
+            actor=compliance_officer,
+        )
     assert _media_files(settings) == [] and not Evidence.objects.exists()
 
 

@@ -65,8 +65,10 @@ def test_a_new_file_version_rewords_in_place_without_breaking_mappings(tmp_path,
 
 def test_malformed_file_is_refused_and_writes_nothing(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("urn: urn:x:bad\nslug: bad\nname: Bad\nversion: '1'\nfile_version: 1\n"
-                    "criteria:\n  - {ref: A.1, title: ok}\n  - {ref: A.1, title: duplicate}\n")  # fmt: skip
+    path.write_text(
+        "urn: urn:x:bad\nslug: bad\nname: Bad\nversion: '1'\nfile_version: 1\n"
+        "criteria:\n  - {ref: A.1, title: ok}\n  - {ref: A.1, title: duplicate}\n"
+    )
     with pytest.raises(CommandError, match="unique 'ref'"):
         call_command("governance_load_frameworks", str(path))
     path.write_text("criteria: [")

@@ -26,9 +26,13 @@ def _november():
 def accepted(control, compliance_officer):
     def make(start, end, content=b"row\n", name="review.csv"):
         item = evidence_upload(
-            control=control, title=f"Review {start}", effective_from=start, effective_to=end,
-            uploaded=upload(name=name, content=content), actor=compliance_officer,
-        )  # fmt: skip
+            control=control,
+            title=f"Review {start}",
+            effective_from=start,
+            effective_to=end,
+            uploaded=upload(name=name, content=content),
+            actor=compliance_officer,
+        )
         return evidence_accept(evidence=item, actor=compliance_officer)
 
     return make
@@ -55,8 +59,17 @@ def test_snapshot_verifies_with_sha256sum_and_openssl(accepted, tmp_path):
     check = _run("sha256sum", "-c", "manifest-sha256.txt", cwd=folder)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count(": OK") == 6  # 2 evidence files, index, header, key, README
-    signed = _run("openssl", "dgst", "-sha256", "-verify", "keys/evidence-signing-pub.pem",
-                  "-signature", "manifest-sha256.txt.sig", "manifest-sha256.txt", cwd=folder)  # fmt: skip
+    signed = _run(
+        "openssl",
+        "dgst",
+        "-sha256",
+        "-verify",
+        "keys/evidence-signing-pub.pem",
+        "-signature",
+        "manifest-sha256.txt.sig",
+        "manifest-sha256.txt",
+        cwd=folder,
+    )
     assert signed.stdout.strip() == "Verified OK"
     index = json.loads((folder / "index.json").read_text())
     assert [c["criteria"] for c in index["controls"]] == [["CC6.2"]]
@@ -74,8 +87,7 @@ def test_one_changed_byte_in_a_file_is_caught_by_all_three(accepted, tmp_path):
     check = _run("sha256sum", "-c", "manifest-sha256.txt", cwd=folder)
     assert check.returncode == 1 and f"{evidence_file.relative_to(folder)}: FAILED" in check.stdout
     with pytest.raises(CommandError, match="FAILED"):
-        call_command("governance_verify_snapshot", str(folder), stdout=StringIO(),
-                     stderr=(err := _Capture()))  # fmt: skip
+        call_command("governance_verify_snapshot", str(folder), stdout=StringIO(), stderr=(err := _Capture()))
     assert f"{evidence_file.relative_to(folder)}: FAILED" in err.text
 
 
@@ -85,8 +97,17 @@ def test_one_changed_byte_in_the_manifest_is_caught_by_openssl_and_the_command(a
     manifest = _writable(folder / "manifest-sha256.txt")
     text = manifest.read_text()
     manifest.write_text(text.replace("evidence/", "evidencf/", 1))
-    signed = _run("openssl", "dgst", "-sha256", "-verify", "keys/evidence-signing-pub.pem",
-                  "-signature", "manifest-sha256.txt.sig", "manifest-sha256.txt", cwd=folder)  # fmt: skip
+    signed = _run(
+        "openssl",
+        "dgst",
+        "-sha256",
+        "-verify",
+        "keys/evidence-signing-pub.pem",
+        "-signature",
+        "manifest-sha256.txt.sig",
+        "manifest-sha256.txt",
+        cwd=folder,
+    )
     assert signed.returncode == 1 and "Verification failure" in signed.stdout
     err = _Capture()
     with pytest.raises(CommandError):
@@ -104,8 +125,13 @@ def test_the_chain_links_each_month_to_the_previous_manifest(accepted, tmp_path)
     call_command("governance_verify_snapshot", str(october), previous=str(september), stdout=StringIO())
     _writable(september / "manifest-sha256.txt").write_text("tampered\n")
     with pytest.raises(CommandError):
-        call_command("governance_verify_snapshot", str(october), previous=str(september),
-                     stdout=StringIO(), stderr=_Capture())  # fmt: skip
+        call_command(
+            "governance_verify_snapshot",
+            str(october),
+            previous=str(september),
+            stdout=StringIO(),
+            stderr=_Capture(),
+        )
 
 
 def test_a_month_without_evidence_is_refused_and_writes_nothing(accepted, tmp_path):
