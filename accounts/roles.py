@@ -67,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     AUDITOR: set(),
     EXECUTIVE: {
         "accounts.view_organization",
+        "governance.view_framework",
         "governance.view_readinessscore",
         "reporting.view_dashboard",
     },

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
+
 
 class Control(models.Model):
     """A control we operate, e.g. 'Quarterly user access review'."""
@@ -37,6 +39,8 @@ class Control(models.Model):
         "governance.Criterion", through="ControlMapping", related_name="controls"
     )
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["ref"]
 
@@ -50,6 +54,8 @@ class ControlMapping(models.Model):
     control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="mappings")
     criterion = models.ForeignKey("governance.Criterion", on_delete=models.PROTECT, related_name="mappings")
     note = models.CharField(max_length=300, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
+
 # Once accepted, these never change: a correction is a new version.
 FROZEN_FIELDS = (
     "control_id", "kind", "title", "file", "sha256", "size", "url",
@@ -61,6 +63,8 @@ class Evidence(models.Model):
     integrity = models.CharField(max_length=10, choices=Integrity.choices, default=Integrity.UNCHECKED)
     integrity_checked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["control", "-effective_to"]
         verbose_name_plural = "evidence"
@@ -116,6 +120,8 @@ class EvidenceEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     detail = models.CharField(max_length=500, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -3,8 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
 
-class BuiltinProtectedQuerySet(models.QuerySet):
+
+class BuiltinProtectedQuerySet(VisibleQuerySet):
     """Bulk deletes refuse built-in rows too, not only `Model.delete()`."""
 
     def delete(self):

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
+
 
 class ReadinessScore(models.Model):
     """The readiness score of one day, per framework (or overall) and organisation (or all)."""
@@ -14,6 +16,8 @@ class ReadinessScore(models.Model):
     organization = models.ForeignKey("accounts.Organization", null=True, blank=True, on_delete=models.PROTECT)
     score = models.DecimalField(max_digits=5, decimal_places=2)
     detail = models.JSONField(default=dict, help_text="Per-criterion breakdown, as computed.")
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-day"]
@@ -44,6 +48,8 @@ class Snapshot(models.Model):
     key_fingerprint = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "-month"]

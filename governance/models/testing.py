@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
+
 
 class ControlTest(models.Model):
     """One test of a control over a period: methodology, population, sample, result, sign-off."""
@@ -32,6 +34,8 @@ class ControlTest(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["control", "-period_end"]
 
@@ -52,6 +56,8 @@ class ControlTestSample(models.Model):
     item = models.CharField(max_length=200, help_text="The selected item, e.g. a ticket or user id.")
     passed = models.BooleanField()
     note = models.CharField(max_length=500, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["test", "pk"]

@@ -83,3 +83,21 @@ def control_effectiveness(*, control: Control, start: date, end: date) -> dict:
     rate = round(exceptions / sampled, 4) if sampled else None
     return {"result": result, "tests": len(tests), "sampled": sampled, "exceptions": exceptions,
             "deviation_rate": rate}  # fmt: skip
+
+
+def control_save(*, control: Control, actor) -> Control:
+    """Validate and save a control edited in a form (the admin's one write path for controls)."""
+    with transaction.atomic():
+        control.full_clean()
+        control.save()
+    return control
+
+
+def control_test_save(*, test: ControlTest, actor) -> ControlTest:
+    """Save a test edited in a form; whoever records it first is its preparer."""
+    with transaction.atomic():
+        if test.pk is None:
+            test.preparer = actor
+        test.full_clean()
+        test.save()
+    return test
