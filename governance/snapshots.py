@@ -38,9 +38,11 @@ README = """Verify this snapshot with standard tools only (run inside this folde
       -signature manifest-sha256.txt.sig manifest-sha256.txt
   openssl pkey -pubin -in keys/evidence-signing-pub.pem -outform DER | sha256sum
       (compare with the evidence-key fingerprint published out of band: {fingerprint})
-  grep -o '"prev_manifest_sha256":"[0-9a-f]*"' snapshot.json
+{chain}"""
+CHAIN = """  grep -o '"prev_manifest_sha256":"[0-9a-f]*"' snapshot.json
   sha256sum ../{prev_name}/manifest-sha256.txt   (must print the same hash)
 """
+FIRST = "  This is the first snapshot of its chain: prev_manifest_sha256 is null.\n"
 
 
 def snapshot_create(*, framework: Framework, month: date, out_dir: Path, actor) -> Snapshot:
@@ -115,12 +117,9 @@ def _build(work: Path, framework, month, evidence, previous) -> _Built:
     _write(work, PUBLIC_KEY, public_pem, built)
     _write(work, "index.json", _json(_index(framework, month, evidence, index_items)), built)
     _write(work, "snapshot.json", _json(_header(framework, month, previous, built.fingerprint)), built)
-    prev_name = f"{framework.slug}-{previous.month:%Y-%m}" if previous else "(none)"
+    chain = CHAIN.format(prev_name=f"{framework.slug}-{previous.month:%Y-%m}") if previous else FIRST
     _write(
-        work,
-        "README-VERIFY.txt",
-        README.format(fingerprint=built.fingerprint, prev_name=prev_name).encode(),
-        built,
+        work, "README-VERIFY.txt", README.format(fingerprint=built.fingerprint, chain=chain).encode(), built
     )
     manifest = "".join(f"{built.hashes[p]}  {p}\n" for p in sorted(built.hashes, key=lambda p: p.encode()))
     (work / MANIFEST).write_text(manifest)

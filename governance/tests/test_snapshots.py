@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 from datetime import date
 from io import StringIO
@@ -71,6 +72,23 @@ def test_snapshot_verifies_with_sha256sum_and_openssl(accepted, tmp_path):
         cwd=folder,
     )
     assert signed.stdout.strip() == "Verified OK"
+    der = subprocess.run(
+        [
+            shutil.which("openssl"),
+            "pkey",
+            "-pubin",
+            "-in",
+            "keys/evidence-signing-pub.pem",
+            "-outform",
+            "DER",
+        ],
+        cwd=folder,
+        capture_output=True,
+        check=True,
+    ).stdout
+    header = json.loads((folder / "snapshot.json").read_text())
+    fingerprint = subprocess.run([shutil.which("sha256sum")], input=der, capture_output=True, check=True)
+    assert fingerprint.stdout.split()[0].decode() == header["key_fingerprint_sha256"]
     index = json.loads((folder / "index.json").read_text())
     assert [c["criteria"] for c in index["controls"]] == [["CC6.2"]]
     assert len(index["evidence"]) == 2
