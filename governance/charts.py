@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 STATUS_COLOURS = {
     "effective": "#2e7d32",
@@ -18,7 +18,7 @@ def history_svg(points: list[tuple[date, float]], width: int = 640, height: int 
     """A line chart of scores (0-100) over days, oldest first."""
     pad = 30
     if not points:
-        return format_html('<p class="help">No history yet: scores are recorded daily.</p>')
+        return mark_safe('<p class="help">No history yet: scores are recorded daily.</p>')
     span = max((points[-1][0] - points[0][0]).days, 1)
 
     def xy(day, score):

@@ -52,36 +52,43 @@ def snapshot_create(*, framework: Framework, month: date, out_dir: Path, actor) 
     a failure (no evidence, a stored file whose hash changed, a taken month) leaves nothing.
     """
     month = month.replace(day=1)
-    _refuse(framework, month)
-    evidence = list(snapshot_evidence(framework, month))
-    if not evidence:
-        raise ValidationError(
-            f"No accepted evidence for {framework.slug} in {month:%Y-%m}: nothing to freeze."
-        )
-    name = f"{framework.slug}-{month:%Y-%m}"
-    final = Path(out_dir) / name
-    if final.exists():
-        raise ValidationError(f"{final} already exists.")
-    previous = Snapshot.objects.filter(framework=framework, month__lt=month).order_by("-month").first()
-    work = Path(out_dir) / f".{name}.partial-{uuid.uuid4().hex[:8]}"
-    try:
-        built = _build(work, framework, month, evidence, previous)
-        work.rename(final)
-        _freeze(final)
-        with transaction.atomic():
-            snapshot = Snapshot(
-                framework=framework, month=month, path=str(final), previous=previous,
-                manifest_sha256=built.manifest_sha256, file_count=built.file_count,
-                total_bytes=built.total_bytes, key_fingerprint=built.fingerprint, created_by=actor,
-            )  # fmt: skip
-            snapshot.full_clean()
-            snapshot.save()
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        if final.exists() and not Snapshot.objects.filter(path=str(final)).exists():
-            _unfreeze(final)
-            shutil.rmtree(final, ignore_errors=True)
-        raise
+    # One builder per framework at a time: the row lock makes the "already frozen" check reliable.
+    with transaction.atomic():
+        framework = Framework.objects.select_for_update().get(pk=framework.pk)
+        _refuse(framework, month)
+        evidence = list(snapshot_evidence(framework, month))
+        if not evidence:
+            raise ValidationError(
+                f"No accepted evidence for {framework.slug} in {month:%Y-%m}: nothing to freeze."
+            )
+        final = Path(out_dir) / f"{framework.slug}-{month:%Y-%m}"
+        if final.exists():
+            raise ValidationError(f"{final} already exists.")
+        previous = Snapshot.objects.filter(framework=framework, month__lt=month).order_by("-month").first()
+        work = Path(out_dir) / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
+        placed = False
+        try:
+            built = _build(work, framework, month, evidence, previous)
+            work.rename(final)
+            placed = True
+            _freeze(final)
+            return _record(framework, month, final, previous, built, actor)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            if placed:  # only ever remove the folder this call put in place
+                _unfreeze(final)
+                shutil.rmtree(final, ignore_errors=True)
+            raise
+
+
+def _record(framework, month, final, previous, built, actor) -> Snapshot:
+    snapshot = Snapshot(
+        framework=framework, month=month, path=str(final), previous=previous,
+        manifest_sha256=built.manifest_sha256, file_count=built.file_count,
+        total_bytes=built.total_bytes, key_fingerprint=built.fingerprint, created_by=actor,
+    )  # fmt: skip
+    snapshot.full_clean()
+    snapshot.save()
     return snapshot
 
 

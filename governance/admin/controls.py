@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from governance.admin.base import NavigationLookupsMixin, changelist_link
 from governance.models import Control, ControlMapping, ControlTest, ControlTestSample, Evidence
-from governance.services.controls import control_save, control_test_review, control_test_save
+from governance.services.controls import (
+    control_effectiveness,
+    control_save,
+    control_test_review,
+    control_test_save,
+)
 
 
 class EvidenceDueFilter(admin.SimpleListFilter):
@@ -59,6 +64,7 @@ class ControlAdmin(NavigationLookupsMixin, admin.ModelAdmin):
     list_select_related = ["owner", "organization"]
     autocomplete_fields = ["owner"]
     inlines = [ControlMappingInline]
+    readonly_fields = ["effectiveness_last_year"]
 
     def get_queryset(self, request):
         accepted = Q(evidence__status=Evidence.Status.ACCEPTED)
@@ -72,6 +78,18 @@ class ControlAdmin(NavigationLookupsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         control_save(control=obj, actor=request.user)
+
+    @admin.display(description="operating effectiveness, last 12 months")
+    def effectiveness_last_year(self, obj):
+        if obj.pk is None:
+            return "-"
+        today = timezone.localdate()
+        summary = control_effectiveness(control=obj, start=today - timedelta(days=365), end=today)
+        rate = "n/a" if summary["deviation_rate"] is None else f"{summary['deviation_rate']:.0%}"
+        return (
+            f"{summary['result']}: {summary['tests']} test(s), {summary['sampled']} sampled, "
+            f"{summary['exceptions']} exception(s), deviation rate {rate}"
+        )
 
     @admin.display(description="frameworks")
     def frameworks(self, obj):

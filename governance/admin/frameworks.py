@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 
 from governance.admin.base import BuiltinAdminMixin, changelist_link
 from governance.models import Criterion, Framework
@@ -7,7 +9,15 @@ from governance.models import Criterion, Framework
 
 @admin.register(Framework)
 class FrameworkAdmin(BuiltinAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "version", "slug", "criteria_link", "file_version", "is_builtin"]
+    list_display = [
+        "name",
+        "version",
+        "slug",
+        "criteria_link",
+        "readiness_link",
+        "file_version",
+        "is_builtin",
+    ]
     list_filter = ["is_builtin"]
     search_fields = ["name", "urn", "slug", "description"]
 
@@ -18,6 +28,12 @@ class FrameworkAdmin(BuiltinAdminMixin, admin.ModelAdmin):
     @admin.display(description="criteria", ordering="criteria_count")
     def criteria_link(self, obj):
         return changelist_link("criterion", f"{obj.criteria_count} criteria →", framework__id__exact=obj.pk)
+
+    @admin.display(description="readiness")
+    def readiness_link(self, obj):
+        return format_html(
+            '<a href="{}">readiness →</a>', reverse("admin:governance_readiness", args=[obj.pk])
+        )
 
 
 @admin.register(Criterion)

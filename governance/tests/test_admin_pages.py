@@ -201,3 +201,46 @@ def test_control_and_evidence_lists_do_not_grow_queries_with_rows(
     ]:
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
+
+
+def test_overview_lists_every_framework_and_the_overall_score(client, compliance_officer, loaded):
+    client.force_login(compliance_officer)
+    assert "Readiness overview" in client.get("/admin/governance/readinessscore/").content.decode()
+    page = client.get("/admin/governance/readinessscore/overview/").content.decode()
+    assert "Overall: 0.0 / 100" in page
+    for name in ["SOC 2 Trust Services Criteria", "HIPAA Security Rule", "21 CFR Part 11"]:
+        assert name in page
+
+
+def test_readiness_for_an_organisation_counts_its_own_controls(client, compliance_officer, loaded):
+    tenant = compliance_officer.organization
+    control = ControlFactory(ref="T-01", owner=compliance_officer, organization=tenant)
+    control_map(control=control, criteria=[loaded.criteria.get(ref="CC1.1")], actor=compliance_officer)
+    client.force_login(compliance_officer)
+    url = f"/admin/governance/readinessscore/framework/{loaded.pk}/"
+    assert "T-01: untested" not in client.get(url).content.decode()
+    assert "T-01: untested" in client.get(url, {"organization": tenant.pk}).content.decode()
+    assert client.get(url, {"organization": "x"}).status_code == 404
+    assert client.get(url, {"organization": "999999"}).status_code == 404
+
+
+def test_readiness_page_queries_do_not_grow_with_controls(
+    client, compliance_officer, loaded, django_assert_max_num_queries
+):
+    criteria = list(loaded.criteria.filter(is_assessable=True)[:20])
+    for n in range(25):
+        control = ControlFactory(ref=f"C-{n:02}", owner=compliance_officer)
+        control_map(control=control, criteria=criteria[n % 20 : n % 20 + 3], actor=compliance_officer)
+        evidence_upload(
+            control=control,
+            title=f"e{n}",
+            effective_from=date(2026, 10, 1),
+            effective_to=date(2026, 10, 31),
+            uploaded=upload(),
+            actor=compliance_officer,
+        )
+    client.force_login(compliance_officer)
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/admin/governance/readinessscore/framework/{loaded.pk}/").status_code == 200
+    with django_assert_max_num_queries(40):
+        assert client.get("/admin/governance/readinessscore/overview/").status_code == 200

@@ -223,3 +223,18 @@ def test_development_key_is_private_to_its_owner(accepted, tmp_path, settings):
     accepted(date(2026, 10, 1), date(2026, 10, 31))
     _snapshot("2026-10", tmp_path)
     assert oct(Path(settings.GOVERNANCE_EVIDENCE_KEY_FILE).stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_failure_after_the_folder_is_placed_removes_it(accepted, tmp_path, monkeypatch):
+    from governance import snapshots
+
+    accepted(date(2026, 10, 1), date(2026, 10, 31))
+
+    def database_down(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(snapshots, "_record", database_down)
+    with pytest.raises(RuntimeError):
+        _snapshot("2026-10", tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if "soc2" in p.name] == []
+    assert not Snapshot.objects.exists()
