@@ -250,3 +250,38 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 logging.captureWarnings(True)
+
+# --- governance (issue 6) ---
+# Evidence signing key (ECDSA P-256, PEM). Production must configure it (signing refuses to run
+# without it); development generates one under the var dir on first use, like the secret key.
+GOVERNANCE_EVIDENCE_KEY_GENERATE = not PRODUCTION
+GOVERNANCE_EVIDENCE_KEY_FILE = env.str(
+    "GOVERNANCE_EVIDENCE_KEY_FILE", default="" if PRODUCTION else str(VAR_DIR / "evidence-signing-key.pem")
+)
+GOVERNANCE_EVIDENCE_MAX_BYTES = env.int("GOVERNANCE_EVIDENCE_MAX_BYTES", default=100 * 1024 * 1024)
+GOVERNANCE_EVIDENCE_EXTENSIONS = env.list(
+    "GOVERNANCE_EVIDENCE_EXTENSIONS",
+    default=["pdf", "png", "jpg", "jpeg", "csv", "json", "txt", "log", "xml", "xlsx", "docx", "zip"],
+)
+GOVERNANCE_SNAPSHOT_ROOT = Path(env.str("GOVERNANCE_SNAPSHOT_ROOT", default=str(VAR_DIR / "snapshots")))
+# Readiness: the target window evidence must cover, in days before the scoring day.
+GOVERNANCE_READINESS_WINDOW_DAYS = env.int("GOVERNANCE_READINESS_WINDOW_DAYS", default=90)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # 03:00 UTC on the 1st: freeze the month that just ended, for every framework.
+        "governance-monthly-snapshots": {
+            "task": "governance.tasks.snapshot_previous_month",
+            "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        },
+        # 01:30 UTC every day: re-hash stored evidence files, flag mismatches and missing files.
+        "governance-evidence-rehash": {
+            "task": "governance.tasks.rehash_all_evidence",
+            "schedule": crontab(minute=30, hour=1),
+        },
+        # 04:00 UTC every day: record the day's readiness scores (history for the charts).
+        "governance-readiness-scores": {
+            "task": "governance.tasks.record_readiness_scores",
+            "schedule": crontab(minute=0, hour=4),
+        },
+    }
+)

@@ -18,7 +18,7 @@ REACHES = {
     },
     "data_steward": {"accounts", "catalog", "warehouse"},
     "submission_manager": {"accounts", "governance", "submissions"},
-    "executive": {"accounts", "reporting"},
+    "executive": {"accounts", "governance", "reporting"},  # readiness scores
 }
 NO_ADMIN = ["auditor", "customer_viewer", "outsider"]
 
