@@ -1,5 +1,7 @@
 """The audit trail: chained, append-only, with the reason for change on GxP records."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -33,7 +35,7 @@ def test_each_entry_carries_the_hash_of_the_one_before(compliance_officer):
     entries = _trail()
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert entries[0].prev_hash == GENESIS_HASH
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.entry_hash
     last = entries[-1]
     assert (last.action, last.actor, last.changes["name"]) == (
@@ -202,9 +204,8 @@ def test_postgresql_rejects_update_and_delete_on_the_trail():
         "UPDATE accounts_auditentry SET reason = 'forged' WHERE id = %s",
         "DELETE FROM accounts_auditentry WHERE id = %s",
     ):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).reason == ""
     assert chain_verify().ok
 
@@ -232,7 +233,7 @@ def test_concurrent_writers_do_not_fork_the_chain():
                         region="eu",
                         data_residency="eu",
                     )
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connections.close_all()
