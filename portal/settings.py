@@ -296,3 +296,8 @@ CELERY_BEAT_SCHEDULE["accounts-audit-verify"] = {
 # Raw saves are fixture loads (loaddata, test database restores): they bring back rows *with*
 # their trail entries, so logging them again would add a second, unchained copy of history.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# --- catalog (issue 3) ---
+# OpenLineage bodies above this size are refused with 413 before they are parsed.
+CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/accounts/", include("accounts.api.urls")),
+    path("api/catalog/", include("catalog.api.urls")),
+    path("api/v1/", include("catalog.api.lineage_urls")),
 ]

@@ -5,6 +5,8 @@ from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
 from governance.demo import seed_governance
 
+from catalog.demo import seed_catalog
+
 
 class Command(AuditedCommand):
     help = "Create demo tenants and one user per role. Safe to run again: it changes nothing then."
@@ -14,6 +16,8 @@ class Command(AuditedCommand):
             raise CommandError("seed_demo refuses to run with CUSTODIAN_ENV=production.")
         users = seed_accounts()
         seed_governance()
+
+        seed_catalog()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from catalog.querysets import CatalogManager
+
 
 class System(models.Model):
     """Where data lives: the operational database, the lake, the warehouse, or an outside party."""
@@ -20,6 +22,14 @@ class System(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    connection_url = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="For schema sync: 'postgresql://host:port/db' or 'duckdb:///path/file.duckdb'. "
+        "No secrets here: a password comes from PGPASSWORD or ~/.pgpass.",
+    )
+
+    objects = CatalogManager()
 
     class Meta:
         ordering = ["name"]

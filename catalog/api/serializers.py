@@ -1,0 +1,247 @@
+from rest_framework import serializers
+
+from catalog.models import (
+    Classification,
+    ClassificationSuggestion,
+    Column,
+    ColumnLineageEdge,
+    DataCheck,
+    Dataset,
+    GlossaryTerm,
+    GlossaryTermEvent,
+    Job,
+    LineageEdge,
+    LineageEvent,
+    System,
+)
+
+Slug = serializers.SlugRelatedField
+
+
+class SystemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = System
+        fields = ["id", "name", "kind", "description", "storage_region", "owner"]
+
+
+class ClassificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Classification
+        fields = [
+            "id",
+            "code",
+            "urn",
+            "level",
+            "name",
+            "description",
+            "masking_required",
+            "allowed_regions",
+            "minimum_retention_days",
+            "source_version",
+        ]
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    classification = Slug(slug_field="code", read_only=True)
+    system = Slug(slug_field="name", read_only=True)
+    owner = Slug(slug_field="username", read_only=True)
+    steward = Slug(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "id",
+            "namespace",
+            "name",
+            "layer",
+            "system",
+            "owner",
+            "steward",
+            "description",
+            "classification",
+            "tags",
+            "retention_policy_ref",
+            "row_count",
+            "last_updated_at",
+            "source",
+            "removed_at",
+        ]
+
+
+class ColumnSerializer(serializers.ModelSerializer):
+    classification = Slug(slug_field="code", read_only=True)
+    glossary_terms = Slug(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Column
+        fields = [
+            "id",
+            "dataset",
+            "name",
+            "data_type",
+            "ordinal_position",
+            "description",
+            "nullable",
+            "classification",
+            "pii_category",
+            "glossary_terms",
+            "removed_at",
+        ]
+
+
+class ColumnClassifySerializer(serializers.Serializer):
+    classification = Slug(slug_field="code", queryset=Classification.objects.all(), allow_null=True)
+    pii_category = serializers.ChoiceField(
+        choices=Column._meta.get_field("pii_category").choices, required=False
+    )
+
+
+class GlossaryTermSerializer(serializers.ModelSerializer):
+    owner = Slug(slug_field="username", read_only=True)
+    last_edited_by = Slug(slug_field="username", read_only=True)
+    approved_by = Slug(slug_field="username", read_only=True)
+    reviewers = Slug(slug_field="username", many=True, read_only=True)
+    related_terms = Slug(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = GlossaryTerm
+        fields = [
+            "id",
+            "name",
+            "definition",
+            "synonyms",
+            "related_terms",
+            "parent",
+            "owner",
+            "reviewers",
+            "status",
+            "last_edited_by",
+            "last_edited_at",
+            "approved_by",
+            "approved_at",
+        ]
+        read_only_fields = ["status", "last_edited_at", "approved_at"]
+
+
+class GlossaryTermEventSerializer(serializers.ModelSerializer):
+    actor = Slug(slug_field="username", read_only=True)
+
+    class Meta:
+        model = GlossaryTermEvent
+        fields = ["id", "term", "action", "from_status", "to_status", "actor", "at", "note"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = ["id", "namespace", "name", "description"]
+
+
+class LineageEventSerializer(serializers.ModelSerializer):
+    job = serializers.StringRelatedField()
+    received_by = Slug(slug_field="username", read_only=True)
+
+    class Meta:
+        model = LineageEvent
+        fields = [
+            "id",
+            "event_hash",
+            "event_type",
+            "event_time",
+            "run_id",
+            "job",
+            "payload",
+            "received_at",
+            "received_by",
+        ]
+
+
+class LineageEdgeSerializer(serializers.ModelSerializer):
+    input_dataset = serializers.StringRelatedField()
+    output_dataset = serializers.StringRelatedField()
+    job = serializers.StringRelatedField()
+
+    class Meta:
+        model = LineageEdge
+        fields = ["id", "input_dataset", "output_dataset", "job", "source", "created_at"]
+
+
+class ColumnLineageEdgeSerializer(serializers.ModelSerializer):
+    input_column = serializers.StringRelatedField()
+    output_column = serializers.StringRelatedField()
+    job = serializers.StringRelatedField()
+
+    class Meta:
+        model = ColumnLineageEdge
+        fields = [
+            "id",
+            "input_column",
+            "output_column",
+            "job",
+            "transformation_type",
+            "subtype",
+            "masking",
+            "description",
+        ]
+
+
+class DataCheckSerializer(serializers.ModelSerializer):
+    dataset = serializers.StringRelatedField()
+    column = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = DataCheck
+        fields = [
+            "id",
+            "unique_id",
+            "dataset",
+            "column",
+            "name",
+            "test_type",
+            "severity",
+            "source",
+            "last_status",
+            "last_failures",
+            "last_message",
+            "last_run_at",
+        ]
+
+
+class ClassificationSuggestionSerializer(serializers.ModelSerializer):
+    column = serializers.StringRelatedField()
+    suggested_classification = Slug(slug_field="code", read_only=True)
+    reviewed_by = Slug(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ClassificationSuggestion
+        fields = [
+            "id",
+            "column",
+            "detector",
+            "suggested_classification",
+            "suggested_pii_category",
+            "reason",
+            "score",
+            "status",
+            "created_at",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+
+
+class ImpactNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    depth = serializers.IntegerField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    start = serializers.DictField()
+    direction = serializers.CharField()
+    depth = serializers.IntegerField()
+    max_nodes = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    truncated_by_depth = serializers.BooleanField()
+    truncated_by_node_cap = serializers.BooleanField()
+    nodes = ImpactNodeSerializer(many=True)

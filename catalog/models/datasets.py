@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+
+from catalog.querysets import CatalogManager
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    OPENLINEAGE = "openlineage", "OpenLineage event"
+    DBT = "dbt", "dbt manifest"
+    SCHEMA_SYNC = "schema_sync", "Schema sync"
+
+
+class PiiCategory(models.TextChoices):
+    NONE = "", "None"
+    DIRECT_IDENTIFIER = "direct_identifier", "Direct identifier"
+    QUASI_IDENTIFIER = "quasi_identifier", "Quasi-identifier"
+    HEALTH = "health", "Health data (PHI)"
+    FINANCIAL = "financial", "Financial"
+
+
+class Dataset(models.Model):
+    """A table, view or file set, named by `namespace` + `name` exactly as OpenLineage names it."""
+
+    class Layer(models.TextChoices):
+        RAW = "raw", "Raw"
+        CLEANSED = "cleansed", "Cleansed"
+        CURATED = "curated", "Curated"
+        MART = "mart", "Mart"
+        SOURCE = "source", "Operational source"
+
+    namespace = models.CharField(max_length=500)
+    name = models.CharField(max_length=1000)
+    layer = models.CharField(max_length=20, choices=Layer.choices, blank=True)
+    system = models.ForeignKey("catalog.System", on_delete=models.PROTECT, null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField(blank=True)
+    classification = models.ForeignKey(
+        "catalog.Classification", on_delete=models.PROTECT, null=True, blank=True
+    )
+    tags = models.JSONField(default=list, blank=True)
+    retention_policy_ref = models.CharField(
+        max_length=200, blank=True, help_text="Reference to a retention policy (governance, later)."
+    )
+    row_count = models.BigIntegerField(null=True, blank=True)
+    last_updated_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="Set when a sync no longer finds it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogManager()
+
+    class Meta:
+        ordering = ["namespace", "name"]
+        constraints = [models.UniqueConstraint(fields=["namespace", "name"], name="catalog_dataset_identity")]
+
+    def __str__(self):
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def qualified_name(self) -> str:
+        return str(self)
+
+
+class Column(models.Model):
+    """A column of a dataset, with its meaning (glossary), sensitivity and PII/PHI category."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="columns")
+    name = models.CharField(max_length=500)
+    data_type = models.CharField(max_length=200, blank=True)
+    ordinal_position = models.PositiveIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    nullable = models.BooleanField(null=True, blank=True)
+    classification = models.ForeignKey(
+        "catalog.Classification", on_delete=models.PROTECT, null=True, blank=True
+    )
+    pii_category = models.CharField(max_length=30, choices=PiiCategory.choices, blank=True)
+    glossary_terms = models.ManyToManyField("catalog.GlossaryTerm", blank=True, related_name="columns")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CatalogManager()
+
+    class Meta:
+        ordering = ["dataset", "ordinal_position", "name"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "name"], name="catalog_column_identity")]
+
+    def __str__(self):
+        return f"{self.dataset}.{self.name}"

@@ -1,0 +1,1 @@
+"""OpenLineage: validating events against the spec shipped in `spec/`."""

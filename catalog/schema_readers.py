@@ -1,0 +1,67 @@
+"""Read tables and columns from a live database's information_schema (PostgreSQL, DuckDB).
+
+The catalog reads these databases directly rather than through the warehouse app, which it
+may not import: both speak information_schema, so one query serves both, and a connection URL
+on the System is all the catalog needs to know.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+COLUMNS_SQL = """
+    SELECT table_catalog, table_schema, table_name, column_name, data_type, ordinal_position, is_nullable
+    FROM information_schema.columns
+    WHERE table_schema NOT IN ('information_schema', 'pg_catalog', 'pg_toast')
+    ORDER BY table_catalog, table_schema, table_name, ordinal_position
+"""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    data_type: str
+    ordinal_position: int
+    nullable: bool
+
+
+def _group(rows) -> dict[str, list[ColumnInfo]]:
+    tables: dict[str, list[ColumnInfo]] = {}
+    for catalog, schema, table, column, data_type, position, nullable in rows:
+        tables.setdefault(f"{catalog}.{schema}.{table}", []).append(
+            ColumnInfo(column, str(data_type), int(position), str(nullable).upper() == "YES")
+        )
+    return tables
+
+
+def read_postgres(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
+    import psycopg
+
+    parsed = urlparse(url)
+    namespace = f"postgres://{parsed.hostname or 'localhost'}:{parsed.port or 5432}"
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(COLUMNS_SQL).fetchall()
+    return namespace, _group(rows)
+
+
+def read_duckdb(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
+    import duckdb
+
+    path = url.removeprefix("duckdb://")  # duckdb:///abs/file.duckdb -> /abs/file.duckdb
+    connection = duckdb.connect(path, read_only=True)
+    try:
+        rows = connection.execute(
+            COLUMNS_SQL.replace("ORDER BY", "AND table_catalog NOT IN ('system', 'temp') ORDER BY")
+        ).fetchall()
+    finally:
+        connection.close()
+    return "duckdb", _group(rows)
+
+
+def read_schema(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
+    """(namespace, {dataset name: columns}) for a 'postgresql://' or 'duckdb:///' URL."""
+    scheme = urlparse(url).scheme
+    if scheme in ("postgres", "postgresql"):
+        return read_postgres(url)
+    if scheme == "duckdb":
+        return read_duckdb(url)
+    raise ValueError(f"Unsupported connection URL scheme {scheme!r}: use postgresql:// or duckdb:///")

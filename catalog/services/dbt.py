@@ -1,0 +1,179 @@
+"""Import a dbt `manifest.json` (schema v12) and optionally `run_results.json`.
+
+Naming: a dbt relation becomes the dataset `namespace=<adapter type>` (e.g. "duckdb",
+"bigquery"), `name=<database>.<schema>.<alias or identifier>`, which is how OpenLineage names
+BigQuery tables and how the warehouse names its DuckDB tables in the events it emits.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from catalog.models import Classification, DataCheck, Dataset, Job, LineageEdge, Source
+from catalog.services.datasets import column_upsert, dataset_upsert
+
+RELATION_TYPES = {"model", "seed", "snapshot"}
+SUPPORTED_SCHEMAS = ("https://schemas.getdbt.com/dbt/manifest/v12.json",)
+
+
+class DbtImportError(ValueError):
+    """The file is not a dbt manifest we can import; nothing was written."""
+
+
+@dataclass
+class DbtImportReport:
+    datasets_created: int = 0
+    datasets_updated: int = 0
+    columns: int = 0
+    edges: int = 0
+    checks: int = 0
+    results: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def _read(path, what: str) -> dict:
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise DbtImportError(f"{what}: cannot read {path}: {error}") from None
+    if not isinstance(document, dict):
+        raise DbtImportError(f"{what}: {path} does not hold a JSON object")
+    return document
+
+
+def _check_manifest(manifest: dict) -> str:
+    version = (manifest.get("metadata") or {}).get("dbt_schema_version")
+    if version not in SUPPORTED_SCHEMAS:
+        raise DbtImportError(f"manifest: dbt_schema_version {version!r} is not supported (need manifest v12)")
+    for key in ("nodes", "sources", "parent_map"):
+        if not isinstance(manifest.get(key), dict):
+            raise DbtImportError(f"manifest: '{key}' is missing")
+    return manifest["metadata"].get("adapter_type") or "dbt"
+
+
+def _layer(node: dict) -> str:
+    meta_layer = (node.get("meta") or {}).get("layer") or (node.get("config", {}).get("meta") or {}).get(
+        "layer"
+    )
+    if meta_layer in Dataset.Layer.values:
+        return meta_layer
+    if node["resource_type"] in ("source", "seed"):
+        return Dataset.Layer.RAW
+    path = "/".join(node.get("fqn") or []).lower()
+    for word, layer in (("staging", "cleansed"), ("mart", "mart"), ("intermediate", "curated")):
+        if word in path:
+            return layer
+    return Dataset.Layer.CURATED
+
+
+def _classification(meta: dict) -> Classification | None:
+    code = (meta or {}).get("classification")
+    return Classification.objects.filter(code=str(code).upper()).first() if code else None
+
+
+def _dataset(node: dict, adapter: str, report: DbtImportReport) -> Dataset:
+    relation = node.get("alias") or node.get("identifier") or node["name"]
+    meta = node.get("meta") or {}
+    dataset, created = dataset_upsert(
+        namespace=adapter,
+        name=".".join(p for p in (node.get("database"), node.get("schema"), relation) if p),
+        source=Source.DBT,
+        description=node.get("description") or None,
+        layer=_layer(node),
+        tags=sorted(node.get("tags") or []) or None,
+        classification=_classification(meta),
+    )
+    report.datasets_created += created
+    report.datasets_updated += not created
+    for position, column in enumerate((node.get("columns") or {}).values(), start=1):
+        column_upsert(
+            dataset=dataset,
+            name=column["name"],
+            description=column.get("description") or None,
+            data_type=column.get("data_type") or None,
+            ordinal_position=position,
+            classification=_classification(column.get("meta")),
+        )
+        report.columns += 1
+    return dataset
+
+
+def _edges(manifest, datasets, report):
+    for unique_id, node in manifest["nodes"].items():
+        if unique_id not in datasets:
+            continue
+        job, _ = Job.objects.get_or_create(namespace="dbt", name=unique_id)
+        for parent in (node.get("depends_on") or {}).get("nodes") or []:
+            if parent in datasets:
+                LineageEdge.objects.get_or_create(
+                    input_dataset=datasets[parent], output_dataset=datasets[unique_id], job=job
+                )
+                report.edges += 1
+
+
+def _checks(manifest, datasets, report):
+    for unique_id, node in manifest["nodes"].items():
+        if node.get("resource_type") != "test":
+            continue
+        attached = node.get("attached_node") or next(
+            (p for p in manifest["parent_map"].get(unique_id, []) if p in datasets), None
+        )
+        if attached not in datasets:
+            report.skipped.append(f"{unique_id}: tests nothing in the catalog")
+            continue
+        dataset = datasets[attached]
+        column_name = node.get("column_name") or ((node.get("test_metadata") or {}).get("kwargs") or {}).get(
+            "column_name"
+        )
+        DataCheck.objects.update_or_create(
+            unique_id=unique_id,
+            defaults={
+                "dataset": dataset,
+                "column": dataset.columns.filter(name=column_name).first() if column_name else None,
+                "name": node["name"],
+                "test_type": (node.get("test_metadata") or {}).get("name") or "singular",
+                "severity": str((node.get("config") or {}).get("severity") or "").lower(),
+                "source": "dbt",
+            },
+        )
+        report.checks += 1
+
+
+def _results(run_results: dict, report):
+    when = parse_datetime((run_results.get("metadata") or {}).get("generated_at") or "")
+    for result in run_results.get("results") or []:
+        updated = DataCheck.objects.filter(unique_id=result.get("unique_id")).update(
+            last_status=result.get("status") or "",
+            last_failures=result.get("failures"),
+            last_message=result.get("message") or "",
+            last_run_at=when,
+        )
+        report.results += updated
+
+
+def dbt_import(manifest_path, run_results_path=None, *, actor) -> DbtImportReport:
+    """Import models, sources, columns, descriptions, lineage and tests; results if given.
+
+    Re-importing the same files changes nothing. A bad file raises DbtImportError, writing nothing.
+    """
+    manifest = _read(manifest_path, "manifest")
+    adapter = _check_manifest(manifest)
+    run_results = _read(run_results_path, "run results") if run_results_path else None
+    if run_results is not None and not isinstance(run_results.get("results"), list):
+        raise DbtImportError("run results: 'results' is missing")
+    report = DbtImportReport()
+    nodes = {**manifest["sources"], **manifest["nodes"]}
+    with transaction.atomic():
+        datasets = {
+            unique_id: _dataset(node, adapter, report)
+            for unique_id, node in nodes.items()
+            if node.get("resource_type") in RELATION_TYPES | {"source"}
+        }
+        _edges(manifest, datasets, report)
+        _checks(manifest, datasets, report)
+        if run_results is not None:
+            _results(run_results, report)
+    return report
