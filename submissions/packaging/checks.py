@@ -234,8 +234,10 @@ def check_pdfs(ctx: Context):
         if not relative.endswith(".pdf"):
             continue
         try:
-            reader = PdfReader(ctx.sequence_dir / relative)
-            if reader.is_encrypted:
+            # An open file, not a path: given a path, pypdf reads the whole file into memory.
+            with open(ctx.sequence_dir / relative, "rb") as fh:
+                encrypted = PdfReader(fh).is_encrypted
+            if encrypted:
                 yield Finding("fail", relative, "PDF is encrypted or password-protected.")
         except (PdfReadError, OSError, ValueError) as exc:
             yield Finding("fail", relative, f"PDF cannot be read: {exc}")

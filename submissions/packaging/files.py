@@ -33,12 +33,12 @@ def place(version, dest: Path) -> str:
     """Copy the version's file to `dest` and return its MD5.
 
     A copy, not a hard link: identical documents share one stored file, and an edit to a package
-    must never reach the store. The MD5 is recomputed from the bytes now in the package, so a
+    must never reach the store. The MD5 is computed from the bytes now in the package, so a
     stored file that changed since upload is caught here rather than by the agency.
     """
     source = Path(settings.MEDIA_ROOT) / version.file.name
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)
+    shutil.copyfile(source, dest)  # an in-kernel copy on Linux; the MD5 then reads the page cache
     md5 = md5_of(dest)
     if md5 != version.md5:
         raise StoredFileChanged(
