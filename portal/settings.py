@@ -301,3 +301,15 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # OpenLineage bodies above this size are refused with 413 before they are parsed.
 CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"
+
+# --- submissions (issue 9) ----------------------------------------------------------------------
+# The official ICH util files (dtd/ich-ectd-3-2.dtd, style/ectd-2-0.xsl) are not ours to ship:
+# point this at the folder where you keep them; builds copy them into each sequence.
+SUBMISSIONS_ECTD_UTIL_DIR = env.str("SUBMISSIONS_ECTD_UTIL_DIR", default="")
+SUBMISSIONS_MAX_DOCUMENT_BYTES = env.int("SUBMISSIONS_MAX_DOCUMENT_MB", default=2048) * 1024 * 1024
+SUBMISSIONS_ALLOWED_EXTENSIONS = {"pdf", "xml", "xpt", "txt"}
+SUBMISSIONS_PACKAGE_DIR = env.str("SUBMISSIONS_PACKAGE_DIR", default=str(VAR_DIR / "packages"))
+CELERY_BEAT_SCHEDULE["submissions-correspondence-reminders"] = {
+    "task": "submissions.tasks.send_correspondence_reminders",
+    "schedule": crontab(hour=6, minute=30),
+}

@@ -7,6 +7,8 @@ from governance.demo import seed_governance
 
 from catalog.demo import seed_catalog
 
+from submissions.demo import seed_submissions
+
 
 class Command(AuditedCommand):
     help = "Create demo tenants and one user per role. Safe to run again: it changes nothing then."
@@ -18,6 +20,8 @@ class Command(AuditedCommand):
         seed_governance()
 
         seed_catalog()
+
+        seed_submissions()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")

@@ -1,0 +1,1 @@
+from submissions.admin import applications, correspondence, documents, templates  # noqa: F401

@@ -1,0 +1,21 @@
+from submissions.models.applications import Application, Sequence
+from submissions.models.correspondence import Correspondence, CorrespondenceLink, CorrespondenceReminder
+from submissions.models.documents import Document, DocumentVersion, Leaf
+from submissions.models.events import SubmissionEvent
+from submissions.models.packages import PackageBuild
+from submissions.models.templates import SubmissionTemplate, TemplateItem
+
+__all__ = [
+    "Application",
+    "Correspondence",
+    "CorrespondenceLink",
+    "CorrespondenceReminder",
+    "Document",
+    "DocumentVersion",
+    "Leaf",
+    "PackageBuild",
+    "Sequence",
+    "SubmissionEvent",
+    "SubmissionTemplate",
+    "TemplateItem",
+]
