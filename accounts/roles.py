@@ -69,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.view_submissionevent",
         "submissions.view_correspondence",
         "submissions.view_submissiontemplate",
+        "submissions.view_evidencepackage",
+        "submissions.add_evidencepackage",
         "reporting.view_dashboard",
     },
     DATA_STEWARD: {
@@ -128,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.add_templateitem",
         "submissions.change_templateitem",
         "submissions.delete_templateitem",
+        "submissions.view_evidencepackage",
+        "submissions.add_evidencepackage",
     },
     AUDITOR: set(),
     EXECUTIVE: {

@@ -11,11 +11,9 @@ Layout (see docs/governance.md):
       manifest-sha256.txt.sig                    DER ECDSA-P256 signature of the manifest
 """
 
-import hashlib
 import json
 import shutil
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,14 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance import signing
 from governance.models import Evidence, Framework, Snapshot
+from governance.sealed import SealedFolder
 from governance.selectors import month_bounds, snapshot_evidence
 
-MANIFEST = "manifest-sha256.txt"
-SIGNATURE = MANIFEST + ".sig"
-PUBLIC_KEY = "keys/evidence-signing-pub.pem"
-CHUNK = 1024 * 1024
 README = """Verify this snapshot with standard tools only (run inside this folder):
 
   sha256sum -c manifest-sha256.txt
@@ -103,76 +97,22 @@ def _refuse(framework, month):
         )
 
 
-@dataclass
-class _Built:
-    hashes: dict[str, str] = field(default_factory=dict)
-    total_bytes: int = 0
-    manifest_sha256: str = ""
-    fingerprint: str = ""
-
-    @property
-    def file_count(self):
-        return len(self.hashes)
-
-
-def _build(work: Path, framework, month, evidence, previous) -> _Built:
-    built = _Built()
-    work.mkdir(parents=True)
-    index_items = [_copy_evidence(work, item, built) for item in evidence]
-    public_pem = signing.public_key_pem()
-    built.fingerprint = signing.fingerprint(public_pem)
-    _write(work, PUBLIC_KEY, public_pem, built)
-    _write(work, "index.json", _json(_index(framework, month, evidence, index_items)), built)
-    _write(work, "snapshot.json", _json(_header(framework, month, previous, built.fingerprint)), built)
+def _build(work: Path, framework, month, evidence, previous) -> SealedFolder:
+    folder = SealedFolder(work)
+    index_items = [_placed(folder, item) for item in evidence]
+    folder.add_public_key()
+    folder.write("index.json", _json(_index(framework, month, evidence, index_items)))
+    folder.write("snapshot.json", _json(_header(framework, month, previous, folder.fingerprint)))
     chain = CHAIN.format(prev_name=f"{framework.slug}-{previous.month:%Y-%m}") if previous else FIRST
-    _write(
-        work, "README-VERIFY.txt", README.format(fingerprint=built.fingerprint, chain=chain).encode(), built
-    )
-    manifest = "".join(f"{built.hashes[p]}  {p}\n" for p in sorted(built.hashes, key=lambda p: p.encode()))
-    (work / MANIFEST).write_text(manifest)
-    (work / SIGNATURE).write_bytes(signing.sign(manifest.encode()))
-    built.manifest_sha256 = hashlib.sha256(manifest.encode()).hexdigest()
-    return built
+    folder.write("README-VERIFY.txt", README.format(fingerprint=folder.fingerprint, chain=chain).encode())
+    folder.seal()
+    return folder
 
 
-def _copy_evidence(work: Path, item: Evidence, built: _Built) -> dict:
-    """Copy one stored file into the snapshot, hashing while streaming; refuse a changed file."""
+def _placed(folder: SealedFolder, item: Evidence) -> dict:
     meta = _evidence_meta(item)
-    if not item.file:
-        return meta
-    source = Path(item.file.path)
-    filename = _safe(item.original_name or source.name)
-    relative = f"evidence/{_safe(item.control.ref)}/{item.pk}-v{item.version}-{filename}"
-    target = work / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    try:
-        with open(source, "rb") as src, open(target, "xb") as dst:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
-    except FileNotFoundError as exc:
-        raise ValidationError(f"Evidence {item.pk} ({item.title}): stored file is missing.") from exc
-    if digest.hexdigest() != item.sha256:
-        raise ValidationError(
-            f"Evidence {item.pk} ({item.title}): stored file no longer matches its recorded SHA-256."
-        )
-    built.hashes[relative] = item.sha256
-    built.total_bytes += item.size
-    return {**meta, "path": relative}
-
-
-def _safe(name: str) -> str:
-    # Keeps manifest lines free of spaces, backslashes and newlines, which sha256sum would escape.
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120] or "file"
-
-
-def _write(work: Path, relative: str, data: bytes, built: _Built) -> None:
-    target = work / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    built.hashes[relative] = hashlib.sha256(data).hexdigest()
-    built.total_bytes += len(data)
+    relative = folder.copy_evidence(item)
+    return {**meta, "path": relative} if relative else meta
 
 
 def _json(data) -> bytes:

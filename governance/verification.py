@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from governance import signing
-from governance.snapshots import MANIFEST, PUBLIC_KEY, SIGNATURE
+from governance.sealed import MANIFEST, PUBLIC_KEY, SIGNATURE
 
 
 def snapshot_verify(folder: Path, *, public_key_pem: bytes | None = None, previous: Path | None = None):

@@ -1,1 +1,1 @@
-from submissions.admin import applications, correspondence, documents, templates  # noqa: F401
+from submissions.admin import applications, correspondence, documents, evidence_packages, templates  # noqa: F401

@@ -1,13 +1,25 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.signatures import signatures_for
 from submissions.models import Application, Leaf, PackageBuild, Sequence, SubmissionEvent
 from submissions.selectors import dossier_current_view, sequence_missing_items
-from submissions.services import SubmissionError, leaf_add, leaf_validate, package_build, sequence_transition
+from submissions.services import (
+    SubmissionError,
+    leaf_add,
+    leaf_validate,
+    package_build,
+    sequence_sign_off,
+    sequence_transition,
+)
 
 
 class SequenceInline(admin.TabularInline):
@@ -136,6 +148,7 @@ class SequenceAdmin(admin.ModelAdmin):
         "created_by",
         "missing_items",
         "latest_report",
+        "sign_off",
     ]
     fields = [
         "application",
@@ -152,11 +165,11 @@ class SequenceAdmin(admin.ModelAdmin):
         "gateway_received_at",
         "missing_items",
         "latest_report",
+        "sign_off",
     ]
     actions = [
         "build_package",
         _transition_action(Sequence.Status.QA_REVIEW, "Send to QA review"),
-        _transition_action(Sequence.Status.SIGNED_OFF, "Sign off"),
         _transition_action(Sequence.Status.SENT, "Mark as sent (refused while validation errors remain)"),
     ]
 
@@ -197,6 +210,53 @@ class SequenceAdmin(admin.ModelAdmin):
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
+    @admin.display(description="Sign-off (electronic signature on the latest package)")
+    def sign_off(self, obj):
+        build = obj.builds.order_by("-built_at", "-pk").first()
+        signed = signatures_for(build) if build else []
+        rows = format_html_join(
+            "",
+            "<div>{} — {} — {} UTC — {}</div>",
+            (
+                (sig.printed_name, sig.get_meaning_display(), f"{sig.signed_at:%Y-%m-%d %H:%M}", status)
+                for sig, status in signed
+            ),
+        )
+        if obj.status == Sequence.Status.QA_REVIEW:
+            return format_html('{}<a class="button" href="sign-off/">Sign off with your password</a>', rows)
+        return rows or "Not signed off."
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.sign_off_view)
+        return [
+            path("<path:object_id>/sign-off/", view, name="submissions_sequence_sign_off"),
+            *super().get_urls(),
+        ]
+
+    def sign_off_view(self, request, object_id):
+        sequence = self.get_object(request, object_id)
+        if sequence is None or not self.has_change_permission(request, sequence):
+            raise PermissionDenied
+        form = SignOffForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                sequence_sign_off(
+                    sequence=sequence, signer=request.user, request=request, **form.cleaned_data
+                )
+            except SubmissionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"{sequence} signed off.", messages.SUCCESS)
+                return redirect("../change/")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "object": sequence,
+            "opts": self.model._meta,
+            "title": f"Sign off {sequence}",
+        }
+        return TemplateResponse(request, "submissions/sign_off.html", context)
+
     @admin.action(description="Build package and validate it", permissions=["change"])
     def build_package(self, request, queryset):
         for sequence in queryset.select_related("application"):
@@ -210,6 +270,14 @@ class SequenceAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{sequence}: built at {build.path}, {build.error_count} error(s).", level
             )
+
+
+class SignOffForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        help_text="Your password again: this is your electronic signature (approval).",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class LeafForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from submissions.models.applications import Application, Sequence
 from submissions.models.correspondence import Correspondence, CorrespondenceLink, CorrespondenceReminder
 from submissions.models.documents import Document, DocumentVersion, Leaf
 from submissions.models.events import SubmissionEvent
+from submissions.models.evidence_packages import EvidencePackage
 from submissions.models.packages import PackageBuild
 from submissions.models.templates import SubmissionTemplate, TemplateItem
 
@@ -12,6 +13,7 @@ __all__ = [
     "CorrespondenceReminder",
     "Document",
     "DocumentVersion",
+    "EvidencePackage",
     "Leaf",
     "PackageBuild",
     "Sequence",

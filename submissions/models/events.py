@@ -8,6 +8,7 @@ class SubmissionEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
         STATUS = "status", "Status changed"
+        SIGNED_OFF = "signed_off", "Signed off (electronic signature)"
         BUILT = "built", "Package built"
         ACKNOWLEDGED = "acknowledged", "Gateway acknowledgement"
 

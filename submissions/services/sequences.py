@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import Signature
+from accounts.signatures import SignatureRejected, signature_sign, signatures_for
 from submissions.models import Application, Leaf, PackageBuild, Sequence, SubmissionEvent
 from submissions.reference import fda_codes, sections_for
 
@@ -158,19 +160,20 @@ def leaf_add(
     return leaf
 
 
+# Signing off is not a plain transition: it is `sequence_sign_off`, a Part 11 signature.
 ALLOWED = {
     Sequence.Status.DRAFT: {Sequence.Status.QA_REVIEW},
-    Sequence.Status.QA_REVIEW: {Sequence.Status.DRAFT, Sequence.Status.SIGNED_OFF},
+    Sequence.Status.QA_REVIEW: {Sequence.Status.DRAFT},
     Sequence.Status.SIGNED_OFF: {Sequence.Status.DRAFT, Sequence.Status.SENT},
     Sequence.Status.SENT: set(),
     Sequence.Status.ACKNOWLEDGED: set(),
 }
 
 
-def _require_clean_build(sequence):
+def _require_clean_build(sequence) -> PackageBuild:
     build = sequence.builds.order_by("-built_at", "-pk").first()
     if build is None:
-        raise SubmissionError("Build and validate the package before sending it.")
+        raise SubmissionError("Build and validate the package before signing it off or sending it.")
     if build.error_count:
         raise SubmissionError(
             f"The latest package has {build.error_count} validation error(s): fix them first."
@@ -178,10 +181,62 @@ def _require_clean_build(sequence):
     last_change = sequence.leaves.order_by("-created_at").values_list("created_at", flat=True).first()
     if last_change and last_change > build.built_at:
         raise SubmissionError("The sequence changed after its last build: build it again.")
+    return build
+
+
+def _require_approval(build: PackageBuild) -> None:
+    """Sending needs a valid approval signature on exactly the package that goes out."""
+    approvals = [status for sig, status in signatures_for(build) if sig.meaning == Signature.Meaning.APPROVAL]
+    if not any(status.valid for status in approvals):
+        raise SubmissionError("The latest package carries no valid sign-off signature: sign it off first.")
+
+
+def sequence_sign_off(*, sequence, signer, password: str, request, comment: str = "") -> Sequence:
+    """Sign off a sequence in QA review: an approval signature (21 CFR 11.200) on its latest build.
+
+    The package build is what is signed, not the sequence row: the build (path, manifest hash,
+    report) never changes, so the signature stays valid through sending and acknowledgement.
+    The signature is made outside the status transaction so that a refused password stays
+    recorded (in the audit trail and by axes) when the sign-off itself is refused.
+    """
+    sequence = Sequence.objects.get(pk=sequence.pk)
+    if sequence.status != Sequence.Status.QA_REVIEW:
+        raise SubmissionError(
+            "Only a sequence in QA review can be signed off, "
+            f"not one that is {sequence.get_status_display()}."
+        )
+    build = _require_clean_build(sequence)
+    try:
+        signature = signature_sign(
+            obj=build,
+            signer=signer,
+            password=password,
+            meaning=Signature.Meaning.APPROVAL,
+            request=request,
+            comment=comment,
+        )
+    except SignatureRejected as exc:
+        raise SubmissionError(str(exc)) from exc
+    with transaction.atomic():
+        sequence = Sequence.objects.select_for_update().get(pk=sequence.pk)
+        latest = sequence.builds.order_by("-built_at", "-pk").first()
+        if sequence.status != Sequence.Status.QA_REVIEW or latest != build:
+            raise SubmissionError("The sequence changed while it was being signed: sign the new build.")
+        sequence.status = Sequence.Status.SIGNED_OFF
+        sequence.save()
+        _event(
+            sequence,
+            SubmissionEvent.Kind.SIGNED_OFF,
+            signer,
+            build=build.pk,
+            signature=signature.pk,
+            printed_name=signature.printed_name,
+        )
+    return sequence
 
 
 def sequence_transition(*, sequence, to: str, actor) -> Sequence:
-    """Move a sequence along draft → in QA review → signed off → sent. Sending needs a clean build."""
+    """Move a sequence along draft → in QA review (→ signed off by `sequence_sign_off`) → sent."""
     with transaction.atomic():
         sequence = Sequence.objects.select_for_update().get(pk=sequence.pk)
         if to not in ALLOWED[sequence.status]:
@@ -190,7 +245,7 @@ def sequence_transition(*, sequence, to: str, actor) -> Sequence:
                 f"{Sequence.Status(to).label}."
             )
         if to == Sequence.Status.SENT:
-            _require_clean_build(sequence)
+            _require_approval(_require_clean_build(sequence))
             sequence.sent_at = timezone.now()
         previous, sequence.status = sequence.status, to
         sequence.save()

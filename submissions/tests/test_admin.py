@@ -2,8 +2,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from accounts.models import Signature
+from accounts.tests.factories import PASSWORD
 from submissions.models import DocumentVersion, Leaf
-from submissions.services import document_create, sequence_create
+from submissions.services import document_create, package_build, sequence_create, sequence_transition
 from submissions.tests.conftest import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -84,17 +86,34 @@ def test_build_action_reports_and_records_the_package(
     assert "util-checksums" in page and "not the published ICH file" in page
 
 
-def test_mark_as_sent_is_refused_in_the_admin_while_errors_remain(client, first_sequence, submission_manager):
+def test_mark_as_sent_is_refused_in_the_admin_before_sign_off(client, first_sequence, submission_manager):
     client.force_login(submission_manager)
-    for action in ("mark_qa_review", "mark_signed_off", "mark_sent"):
+    for action in ("mark_qa_review", "mark_sent"):
         response = client.post(
             "/admin/submissions/sequence/",
             {"action": action, "_selected_action": [first_sequence.pk]},
             follow=True,
         )
-    assert "Build and validate the package before sending it." in response.content.decode()
+    assert "cannot become Sent" in response.content.decode()
+    first_sequence.refresh_from_db()
+    assert first_sequence.status == "qa_review"
+
+
+def test_sign_off_page_asks_for_the_password_and_signs_the_package(
+    client, first_sequence, submission_manager, tmp_path, published_sample_util
+):
+    sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
+    package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
+    client.force_login(submission_manager)
+    url = f"/admin/submissions/sequence/{first_sequence.pk}/sign-off/"
+    refused = client.post(url, {"password": "not-it"})
+    assert refused.status_code == 200 and "password was not accepted" in refused.content.decode()
+    assert client.post(url, {"password": PASSWORD, "comment": "QA complete"}).status_code == 302
     first_sequence.refresh_from_db()
     assert first_sequence.status == "signed_off"
+    assert Signature.objects.get().comment == "QA complete"
+    page = client.get(f"/admin/submissions/sequence/{first_sequence.pk}/change/").content.decode()
+    assert "Approval" in page and "valid" in page
 
 
 def test_sequence_and_correspondence_lists_do_not_grow_queries_with_rows(

@@ -5,9 +5,13 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 
-from submissions.models import Application, DocumentVersion, Leaf, Sequence, SubmissionEvent
+from accounts.models import AuditEntry, Signature
+from accounts.signatures import signatures_for
+from accounts.tests.factories import PASSWORD
+from submissions.models import Application, DocumentVersion, Leaf, PackageBuild, Sequence, SubmissionEvent
 from submissions.services import (
     SubmissionError,
     document_create,
@@ -16,6 +20,7 @@ from submissions.services import (
     package_build,
     sequence_acknowledge,
     sequence_create,
+    sequence_sign_off,
     sequence_transition,
 )
 from submissions.tests.conftest import pdf_bytes, upload
@@ -124,29 +129,58 @@ def test_append_may_target_a_leaf_of_the_same_sequence(first_sequence, submissio
     assert leaf.modified_leaf == overview
 
 
-def test_sending_is_refused_without_a_build_and_while_errors_remain(
+def _sign_off(sequence, user, password=PASSWORD):
+    return sequence_sign_off(
+        sequence=sequence, signer=user, password=password, request=RequestFactory().post("/")
+    )
+
+
+def test_sign_off_is_refused_without_a_clean_build_and_changes_nothing(
     first_sequence, submission_manager, tmp_path
 ):
     actor = submission_manager
+    with pytest.raises(SubmissionError, match="cannot become Signed off"):
+        sequence_transition(sequence=first_sequence, to="signed_off", actor=actor)
     sequence_transition(sequence=first_sequence, to="qa_review", actor=actor)
-    sequence_transition(sequence=first_sequence, to="signed_off", actor=actor)
     with pytest.raises(SubmissionError, match="Build and validate"):
-        sequence_transition(sequence=first_sequence, to="sent", actor=actor)
+        _sign_off(first_sequence, actor)
     package_build(sequence=first_sequence, out_dir=tmp_path, actor=actor)  # util files are not the ICH ones
     with pytest.raises(SubmissionError, match="validation error"):
+        _sign_off(first_sequence, actor)
+    with pytest.raises(SubmissionError, match="cannot become Sent"):
         sequence_transition(sequence=first_sequence, to="sent", actor=actor)
     first_sequence.refresh_from_db()
-    assert first_sequence.status == "signed_off" and first_sequence.sent_at is None
+    assert first_sequence.status == "qa_review" and first_sequence.sent_at is None
+    assert not Signature.objects.exists()
 
 
-def test_a_clean_build_can_be_sent_then_acknowledged_and_is_frozen(
+def test_a_wrong_password_signs_nothing_and_is_recorded(
+    first_sequence, submission_manager, tmp_path, published_sample_util
+):
+    sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
+    package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
+    with pytest.raises(SubmissionError, match="password was not accepted"):
+        _sign_off(first_sequence, submission_manager, password="wrong-password")
+    first_sequence.refresh_from_db()
+    assert first_sequence.status == "qa_review" and not Signature.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.SIGN_FAILED).count() == 1
+
+
+def test_a_signed_off_clean_build_is_sent_acknowledged_and_frozen(
     first_sequence, submission_manager, tmp_path, published_sample_util
 ):
     actor = submission_manager
-    for status in ("qa_review", "signed_off"):
-        sequence_transition(sequence=first_sequence, to=status, actor=actor)
+    sequence_transition(sequence=first_sequence, to="qa_review", actor=actor)
     build = package_build(sequence=first_sequence, out_dir=tmp_path, actor=actor)
     assert build.error_count == 0, build.report
+    signed = _sign_off(first_sequence, actor)
+    signature = Signature.objects.get()
+    assert (signed.status, signature.meaning, signature.printed_name) == (
+        "signed_off",
+        "approval",
+        "Test Sam",
+    )
+    assert signature.object_pk == str(build.pk)
     sent = sequence_transition(sequence=first_sequence, to="sent", actor=actor)
     with pytest.raises(SubmissionError, match="before the sequence was sent"):
         sequence_acknowledge(
@@ -161,7 +195,22 @@ def test_a_clean_build_can_be_sent_then_acknowledged_and_is_frozen(
     kinds = list(
         SubmissionEvent.objects.filter(sequence=acked).order_by("at", "pk").values_list("kind", flat=True)
     )
-    assert kinds == ["created", "status", "status", "built", "status", "acknowledged"]
+    assert kinds == ["created", "status", "built", "signed_off", "status", "acknowledged"]
+    [(_, status)] = signatures_for(build)
+    assert status.valid  # sending and acknowledging did not void the sign-off
+
+
+def test_a_package_altered_after_sign_off_cannot_be_sent(
+    first_sequence, submission_manager, tmp_path, published_sample_util
+):
+    sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
+    build = package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
+    _sign_off(first_sequence, submission_manager)
+    PackageBuild.objects.filter(pk=build.pk).update(manifest_sha256="0" * 64)  # tampering behind our back
+    with pytest.raises(SubmissionError, match="no valid sign-off signature"):
+        sequence_transition(sequence=first_sequence, to="sent", actor=submission_manager)
+    first_sequence.refresh_from_db()
+    assert first_sequence.status == "signed_off"
 
 
 def test_uploads_are_hashed_streamed_and_limited(nda, submission_manager, settings):
