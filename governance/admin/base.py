@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -20,19 +19,6 @@ class BuiltinAdminMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # a bulk delete would meet built-in rows
         return actions
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services and tasks: the admin shows them, never edits them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def changelist_link(model: str, text, **filters) -> str:

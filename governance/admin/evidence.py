@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from governance.admin.base import NavigationLookupsMixin, ReadOnlyAdmin
+from accounts.admin_trail import ReadOnlyAdmin
+from governance.admin.base import NavigationLookupsMixin
 from governance.models import Evidence, EvidenceEvent
 from governance.services.evidence import (
     evidence_accept,

@@ -7,8 +7,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import Organization
-from governance.admin.base import ReadOnlyAdmin
 from governance.charts import STATUS_COLOURS, history_svg
 from governance.gaps import evidence_gaps
 from governance.models import Framework, ReadinessScore, Snapshot
