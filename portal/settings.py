@@ -251,7 +251,65 @@ LOGGING = {
 }
 logging.captureWarnings(True)
 
+# --- governance (issue 6) ---
+# Evidence signing key (ECDSA P-256, PEM). Production must configure it (signing refuses to run
+# without it); development generates one under the var dir on first use, like the secret key.
+GOVERNANCE_EVIDENCE_KEY_GENERATE = not PRODUCTION
+GOVERNANCE_EVIDENCE_KEY_FILE = env.str(
+    "GOVERNANCE_EVIDENCE_KEY_FILE", default="" if PRODUCTION else str(VAR_DIR / "evidence-signing-key.pem")
+)
+GOVERNANCE_EVIDENCE_MAX_BYTES = env.int("GOVERNANCE_EVIDENCE_MAX_BYTES", default=100 * 1024 * 1024)
+GOVERNANCE_EVIDENCE_EXTENSIONS = env.list(
+    "GOVERNANCE_EVIDENCE_EXTENSIONS",
+    default=["pdf", "png", "jpg", "jpeg", "csv", "json", "txt", "log", "xml", "xlsx", "docx", "zip"],
+)
+GOVERNANCE_SNAPSHOT_ROOT = Path(env.str("GOVERNANCE_SNAPSHOT_ROOT", default=str(VAR_DIR / "snapshots")))
+# Readiness: the target window evidence must cover, in days before the scoring day.
+GOVERNANCE_READINESS_WINDOW_DAYS = env.int("GOVERNANCE_READINESS_WINDOW_DAYS", default=90)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # 03:00 UTC on the 1st: freeze the month that just ended, for every framework.
+        "governance-monthly-snapshots": {
+            "task": "governance.tasks.snapshot_previous_month",
+            "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        },
+        # 01:30 UTC every day: re-hash stored evidence files, flag mismatches and missing files.
+        "governance-evidence-rehash": {
+            "task": "governance.tasks.rehash_all_evidence",
+            "schedule": crontab(minute=30, hour=1),
+        },
+        # 04:00 UTC every day: record the day's readiness scores (history for the charts).
+        "governance-readiness-scores": {
+            "task": "governance.tasks.record_readiness_scores",
+            "schedule": crontab(minute=0, hour=4),
+        },
+    }
+)
+
+# --- accounts: audit trail and e-signatures (issue 7) ---
+# auditlog writes its field history into our hash-chained, append-only entry (docs/audit-trail.md).
+AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"
+CELERY_BEAT_SCHEDULE["accounts-audit-verify"] = {
+    "task": "accounts.tasks.audit_verify",
+    "schedule": crontab(hour=3, minute=5),
+}
+# Raw saves are fixture loads (loaddata, test database restores): they bring back rows *with*
+# their trail entries, so logging them again would add a second, unchained copy of history.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
 # --- catalog (issue 3) ---
 # OpenLineage bodies above this size are refused with 413 before they are parsed.
 CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"
+
+# --- submissions (issue 9) ----------------------------------------------------------------------
+# The official ICH util files (dtd/ich-ectd-3-2.dtd, style/ectd-2-0.xsl) are not ours to ship:
+# point this at the folder where you keep them; builds copy them into each sequence.
+SUBMISSIONS_ECTD_UTIL_DIR = env.str("SUBMISSIONS_ECTD_UTIL_DIR", default="")
+SUBMISSIONS_MAX_DOCUMENT_BYTES = env.int("SUBMISSIONS_MAX_DOCUMENT_MB", default=2048) * 1024 * 1024
+SUBMISSIONS_ALLOWED_EXTENSIONS = {"pdf", "xml", "xpt", "txt"}
+SUBMISSIONS_PACKAGE_DIR = env.str("SUBMISSIONS_PACKAGE_DIR", default=str(VAR_DIR / "packages"))
+CELERY_BEAT_SCHEDULE["submissions-correspondence-reminders"] = {
+    "task": "submissions.tasks.send_correspondence_reminders",
+    "schedule": crontab(hour=6, minute=30),
+}

@@ -1,7 +1,12 @@
 """The test override: fast password hashing and tasks run in-process unless a test starts a worker."""
 
+import tempfile
+from pathlib import Path
+
 from portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Uploaded evidence and documents go to a throw-away folder, never into the developer's var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="custodian-test-media-"))

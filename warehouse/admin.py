@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdmin
+from accounts.admin_trail import ReadOnlyAdmin
 from warehouse.models import JobRun
 
 

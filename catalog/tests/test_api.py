@@ -162,7 +162,7 @@ def test_openapi_schema_documents_catalog_and_lineage_endpoints(client, executiv
 
 
 def test_steward_edits_a_dataset_and_the_change_is_audited(client, data_steward):
-    from auditlog.models import LogEntry
+    from accounts.models import AuditEntry
 
     dataset = DatasetFactory()
     client.force_login(data_steward)
@@ -173,7 +173,7 @@ def test_steward_edits_a_dataset_and_the_change_is_audited(client, data_steward)
     )
     assert response.status_code == 200, response.json()
     assert response.json()["classification"] == "L3" and response.json()["steward"] == "dana"
-    entry = LogEntry.objects.get_for_object(dataset).latest("timestamp")
+    entry = AuditEntry.objects.get_for_object(dataset).latest("timestamp")
     assert entry.actor == data_steward and "classification" in entry.changes_dict
 
 

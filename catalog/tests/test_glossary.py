@@ -1,11 +1,11 @@
 """Glossary workflow and the four-eyes rule; denials change nothing."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import roles
 from accounts.audit import acting_as
+from accounts.models import AuditEntry as LogEntry
 from accounts.tests.factories import UserFactory
 from catalog.models import GlossaryTerm, GlossaryTermEvent
 from catalog.services import (

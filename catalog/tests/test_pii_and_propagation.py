@@ -1,10 +1,10 @@
 """PII suggestions and classification propagation: suggested, reviewed, never applied silently."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 
 from accounts.audit import acting_as
+from accounts.models import AuditEntry as LogEntry
 from catalog import pii
 from catalog.models import ClassificationSuggestion, Column
 from catalog.services import column_classify, pii_scan, suggestion_accept, suggestion_reject

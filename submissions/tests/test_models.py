@@ -23,7 +23,15 @@ def test_submission_manager_adds_an_application_in_the_admin(client, submission_
     client.force_login(submission_manager)
     response = client.post(
         "/admin/submissions/application/add/",
-        {"application_type": "510k", "region": "us", "product": "Pump", "agency_number": ""},
+        {
+            "application_type": "510k",
+            "region": "us",
+            "dossier_format": "ectd",
+            "product": "Pump",
+            "agency_number": "",
+            "sequences-TOTAL_FORMS": "0",
+            "sequences-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302
     assert str(Application.objects.get()) == "510(k): Pump"

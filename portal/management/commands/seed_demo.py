@@ -4,6 +4,8 @@ from django.core.management.base import CommandError
 from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
 from catalog.demo import seed_catalog
+from governance.demo import seed_governance
+from submissions.demo import seed_submissions
 
 
 class Command(AuditedCommand):
@@ -14,6 +16,8 @@ class Command(AuditedCommand):
             raise CommandError("seed_demo refuses to run with CUSTODIAN_ENV=production.")
         users = seed_accounts()
         seed_catalog()
+        seed_governance()
+        seed_submissions()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")

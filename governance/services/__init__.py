@@ -1,0 +1,1 @@
+"""Writes for the compliance program. Admin, commands and tasks all call these."""

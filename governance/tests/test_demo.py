@@ -1,0 +1,23 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from governance.models import Evidence, Framework, ReadinessScore
+from governance.readiness import readiness_compute
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_program_that_shows_expiry_and_is_idempotent():
+    call_command("seed_demo", stdout=StringIO())
+    counts = Evidence.objects.count(), ReadinessScore.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert (Evidence.objects.count(), ReadinessScore.objects.count()) == counts == (4, 4)
+    result = readiness_compute(framework=Framework.objects.get(slug="soc2"), day=timezone.localdate())
+    rows = {c.criterion.ref: c for c in result.criteria}
+    assert rows["A1.3"].status == "failing"
+    assert any(r.startswith("BK-01: evidence expired on") for r in rows["A1.3"].reasons)
+    assert rows["CC6.2"].status == "effective"
+    assert 0 < result.score < 100

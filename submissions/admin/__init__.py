@@ -1,0 +1,1 @@
+from submissions.admin import applications, correspondence, documents, evidence_packages, templates  # noqa: F401
