@@ -36,12 +36,14 @@ def event_hash(event: dict) -> str:
 
 
 def _event_time(event: dict) -> datetime:
+    raw = event["eventTime"]
     try:
-        return datetime.fromisoformat(event["eventTime"].replace("Z", "+00:00"))
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise LineageEventInvalid(
-            [f"eventTime: {event['eventTime']!r} is not an ISO 8601 date-time"]
-        ) from None
+        raise LineageEventInvalid([f"eventTime: {raw!r} is not an ISO 8601 date-time"]) from None
+    if when.tzinfo is None:  # RFC 3339 date-times carry an offset; guessing one would shift history
+        raise LineageEventInvalid([f"eventTime: {raw!r} has no time zone offset"])
+    return when
 
 
 def _key(dataset: dict) -> tuple[str, str]:

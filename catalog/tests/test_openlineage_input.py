@@ -150,6 +150,9 @@ def test_in_process_ingest_is_the_same_service(data_steward):
     with pytest.raises(LineageEventInvalid) as invalid:
         lineage_event_ingest(event=run_event(eventTime="yesterday"), actor=data_steward)
     assert invalid.value.errors == ["eventTime: 'yesterday' is not an ISO 8601 date-time"]
+    with pytest.raises(LineageEventInvalid) as invalid:
+        lineage_event_ingest(event=run_event(eventTime="2026-11-27T05:00:00"), actor=data_steward)
+    assert invalid.value.errors == ["eventTime: '2026-11-27T05:00:00' has no time zone offset"]
     assert LineageEvent.objects.count() == 1
 
 
@@ -166,3 +169,17 @@ def test_statistics_and_event_time_reach_the_dataset(data_steward):
     output = Dataset.objects.get(name="warehouse.curated.dim_customer")
     assert output.row_count == 1234
     assert output.last_updated_at.isoformat() == "2026-11-27T05:00:00+00:00"
+
+
+def test_a_body_above_djangos_form_limit_but_within_ours_is_accepted(client, bearer, settings):
+    event = run_event()
+    event["job"]["facets"] = {
+        "sql": {
+            "_producer": "https://example.test/p",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/SQLJobFacet.json",
+            "query": "SELECT 1 -- " + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000),
+        }
+    }
+    response = _post(client, event, bearer)
+    assert response.status_code == 201, response.content[:300]
+    assert LineageEvent.objects.count() == 1
