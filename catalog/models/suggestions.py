@@ -16,6 +16,7 @@ class ClassificationSuggestion(models.Model):
         NAME_PATTERN = "name_pattern", "Column name pattern"
         VALUE_SAMPLE = "value_sample", "Sample of values"
         PROPAGATION = "propagation", "Propagated along lineage"
+        PRODUCER_TAG = "producer_tag", "Tag sent by the data producer"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from catalog.models import Column, ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent, Source
 from catalog.openlineage.validation import run_event_errors
 from catalog.services.datasets import column_upsert, dataset_columns, dataset_upsert
+from catalog.services.pii import producer_tags_suggest
 
 
 class LineageEventInvalid(ValueError):
@@ -112,7 +113,20 @@ def _dataset_from(dataset: dict, *, when: datetime, is_output: bool, known: dict
         for position, field in enumerate((facets.get("schema") or {}).get("fields") or [], start=1)
     ]
     _ensure_columns(record, columns, specs)
+    _producer_tags(record, columns, facets)
     return record
+
+
+def _producer_tags(record: Dataset, columns: dict, facets: dict) -> None:
+    """Column tags (`tags` facet entries with a `field`) become suggestions for a steward."""
+    by_field: dict[str, list] = {}
+    for tag in (facets.get("tags") or {}).get("tags") or []:
+        if tag.get("field"):
+            by_field.setdefault(tag["field"], []).append(tag)
+    if by_field:
+        _ensure_columns(record, columns, [{"name": name} for name in by_field])
+    for name, tags in by_field.items():
+        producer_tags_suggest(column=columns[name], tags=tags)
 
 
 def _columns_of(dataset: Dataset, known: dict) -> dict:

@@ -79,3 +79,25 @@ def suggestion_accept(*, suggestion: Suggestion, actor) -> Suggestion:
 def suggestion_reject(*, suggestion: Suggestion, actor) -> Suggestion:
     with transaction.atomic():
         return _review(suggestion, actor, Suggestion.Status.REJECTED)
+
+
+def producer_tags_suggest(*, column: Column, tags: list[dict]) -> list[Suggestion]:
+    """Turn a producer's column tags (OpenLineage `tags` facet: classification=L3, pii=email)
+    into pending suggestions; a producer's word is a proposal, never a silent change."""
+    code = next((t["value"] for t in tags if t["key"].lower() == "classification"), None)
+    level = Classification.objects.filter(code=str(code).upper()).first() if code else None
+    pii_value = next((t["value"] for t in tags if t["key"].lower() == "pii"), None)
+    rule = pii.match_name(str(pii_value)) if pii_value else None
+    if level is None and rule is None:
+        return []
+    if level is None:
+        level = Classification.objects.get(code=rule.classification)
+    suggestion, new = Suggestion.objects.get_or_create(
+        column=column,
+        detector=Suggestion.Detector.PRODUCER_TAG,
+        suggested_classification=level,
+        suggested_pii_category=rule.category if rule else "",
+        status=Suggestion.Status.PENDING,
+        defaults={"reason": "tagged by the producer: " + ", ".join(f"{t['key']}={t['value']}" for t in tags)},
+    )
+    return [suggestion] if new else []

@@ -183,3 +183,19 @@ def test_a_body_above_djangos_form_limit_but_within_ours_is_accepted(client, bea
     response = _post(client, event, bearer)
     assert response.status_code == 201, response.content[:300]
     assert LineageEvent.objects.count() == 1
+
+
+def test_producer_column_tags_become_suggestions_not_changes(client, bearer):
+    from catalog.models import ClassificationSuggestion
+
+    with open("catalog/tests/data/example-runevent.json") as handle:
+        event = json.load(handle)
+    assert _post(client, event, bearer).status_code == 201
+    suggestion = ClassificationSuggestion.objects.get()
+    assert (suggestion.column.name, suggestion.detector) == ("email", "producer_tag")
+    assert (suggestion.suggested_classification.code, suggestion.suggested_pii_category) == (
+        "L3",
+        "direct_identifier",
+    )
+    assert suggestion.reason == "tagged by the producer: pii=email"
+    assert Column.objects.get(pk=suggestion.column_id).classification is None
