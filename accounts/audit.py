@@ -6,11 +6,17 @@ nobody in particular asked for is attributed to the inactive system account.
 """
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.encoding import smart_str
+
+_reason: ContextVar[str] = ContextVar("audit_reason", default="")
+# Models whose changes and deletions need a reason for change (GxP records), as "app.model".
+GXP_MODELS: set[str] = set()
 
 
 def current_actor():
@@ -57,9 +63,63 @@ def actor_for_id(user_id):
     return get_user_model().objects.filter(pk=user_id).first() or system_user()
 
 
+def current_reason() -> str:
+    return _reason.get()
+
+
+@contextmanager
+def change_reason(reason: str):
+    """Every audit entry written inside the block carries `reason` as its reason for change."""
+    token = _reason.set((reason or "").strip())
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def register(model, *, gxp: bool = False, **auditlog_options) -> None:
+    """Register `model` with auditlog; `gxp=True` makes a reason for change mandatory on it.
+
+    Use it in an app's `ready()` instead of `auditlog.register`, so GxP records are listed here.
+    """
+    auditlog.register(model, **auditlog_options)
+    if gxp:
+        GXP_MODELS.add(model._meta.label_lower)
+
+
+def check_reason_for_change(entry) -> None:
+    """Refuse to log (and so to save) an update or deletion of a GxP record without a reason."""
+    from accounts.models.trail import AuditEntry, ReasonForChangeRequired
+
+    if entry.reason or entry.action not in (AuditEntry.Action.UPDATE, AuditEntry.Action.DELETE):
+        return
+    if entry.content_type.model_class()._meta.label_lower in GXP_MODELS:
+        raise ReasonForChangeRequired(
+            f"{entry.content_type.name} is a GxP record: give a reason for the change."
+        )
+
+
+def audit_event_record(*, action: int, obj, actor=None, data: dict | None = None, reason: str = ""):
+    """Write one explicit event (login, signature, export…) about `obj` into the audit trail."""
+    from auditlog import get_logentry_model
+
+    entry_model = get_logentry_model()
+    return entry_model.objects.log_create(
+        obj,
+        force_log=True,
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_email=getattr(actor, "email", None) or None,
+        object_repr=smart_str(obj)[:1000],
+        additional_data=data or None,
+        reason=reason,
+    )
+
+
 def register_audited_models() -> None:
     from accounts.models import ApiToken, Organization, User
 
-    auditlog.register(Organization)
-    auditlog.register(User, exclude_fields=["password", "last_login"])
-    auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
+    # Access events, signatures and exports reach the trail as explicit events, not as diffs.
+    register(Organization)
+    register(User, exclude_fields=["password", "last_login"])
+    register(ApiToken, exclude_fields=["key_hash", "last_used_at"])

@@ -7,22 +7,39 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AccessEvent, ApiToken, Organization
+from accounts.audit import audit_event_record
+from accounts.models import AccessEvent, ApiToken, AuditEntry, Organization
 from accounts.models.tokens import hash_token, new_raw_token
+
+_ACCESS_ACTIONS = {
+    AccessEvent.Kind.LOGIN: AuditEntry.Action.LOGIN,
+    AccessEvent.Kind.LOGOUT: AuditEntry.Action.LOGOUT,
+    AccessEvent.Kind.LOGIN_FAILED: AuditEntry.Action.LOGIN_FAILED,
+    AccessEvent.Kind.LOCKED_OUT: AuditEntry.Action.LOCKED_OUT,
+}
 
 
 def access_event_record(*, kind: str, username: str, user=None, request=None) -> AccessEvent:
+    """Record a login, logout, failure or lockout, and the same fact in the audit trail."""
     meta = request.META if request is not None else {}
     if user is None and username:
         user = get_user_model().objects.filter(username__iexact=username).first()
-    return AccessEvent.objects.create(
-        kind=kind,
-        username=username[:150],
-        user=user,
-        ip_address=meta.get("REMOTE_ADDR") or None,
-        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-        path=(request.path if request is not None else "")[:300],
-    )
+    with transaction.atomic():
+        event = AccessEvent.objects.create(
+            kind=kind,
+            username=username[:150],
+            user=user,
+            ip_address=meta.get("REMOTE_ADDR") or None,
+            user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+            path=(request.path if request is not None else "")[:300],
+        )
+        audit_event_record(
+            action=_ACCESS_ACTIONS[kind],
+            obj=event,
+            actor=user,
+            data={"username": event.username, "ip_address": event.ip_address, "path": event.path},
+        )
+    return event
 
 
 def api_token_create(*, user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:

@@ -250,3 +250,14 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 logging.captureWarnings(True)
+
+# --- accounts: audit trail and e-signatures (issue 7) ---
+# auditlog writes its field history into our hash-chained, append-only entry (docs/audit-trail.md).
+AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"
+CELERY_BEAT_SCHEDULE["accounts-audit-verify"] = {
+    "task": "accounts.tasks.audit_verify",
+    "schedule": crontab(hour=3, minute=5),
+}
+# Raw saves are fixture loads (loaddata, test database restores): they bring back rows *with*
+# their trail entries, so logging them again would add a second, unchained copy of history.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True

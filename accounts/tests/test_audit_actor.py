@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.audit import acting_as, current_actor
 from accounts.models import ApiToken, Organization, User
+from accounts.models import AuditEntry as LogEntry
 from accounts.services import api_token_create
 from accounts.tasks import deactivate_dormant_users
 from accounts.tests.factories import OrganizationFactory, UserFactory

@@ -1,9 +1,9 @@
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.demo import demo_password
+from accounts.models import AuditEntry as LogEntry
 from accounts.models import Organization, User
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from auditlog.models import LogEntry
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from accounts.audit import acting_as
+from accounts.models import AuditEntry as LogEntry
 from accounts.models import User
 from accounts.tasks import deactivate_dormant_users
 from accounts.tests.factories import UserFactory

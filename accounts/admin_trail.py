@@ -1,0 +1,74 @@
+"""Admin for the audit trail and signatures: read-only for everyone, superusers included."""
+
+from auditlog.mixins import LogEntryAdminMixin
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+
+from accounts.models import AuditEntry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody may add, change or delete through the admin (append-only history)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """By object type, listed from the content types rather than by scanning the whole trail."""
+
+    title = "object type"
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = ContentType.objects.order_by("app_label", "model")
+        return [(ct.pk, f"{ct.app_label} · {ct.name}") for ct in types]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if self.value() else queryset
+
+
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)  # auditlog registers its own, which allows cascade deletes
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogEntryAdminMixin, ReadOnlyAdmin):
+    list_display = ["seq", "created", "action", "resource_url", "msg_short", "user_url", "reason_short"]
+    list_filter = ["action", ObjectTypeFilter, "timestamp"]
+    list_select_related = ["content_type", "actor"]
+    search_fields = ["object_repr", "actor__username", "actor_email", "reason"]
+    show_full_result_count = False  # no COUNT(*) over millions of entries on every page
+    readonly_fields = [
+        "seq",
+        "created",
+        "user_url",
+        "actor_email",
+        "remote_addr",
+        "resource_url",
+        "action",
+        "msg",
+        "reason",
+        "additional_data",
+        "prev_hash",
+        "entry_hash",
+    ]
+    fieldsets = [
+        (None, {"fields": ["seq", "created", "user_url", "actor_email", "remote_addr", "resource_url"]}),
+        ("What happened", {"fields": ["action", "msg", "reason", "additional_data"]}),
+        ("Chain", {"fields": ["prev_hash", "entry_hash"]}),
+    ]
+
+    def get_queryset(self, request):
+        self.request = request  # LogEntryAdminMixin builds links from it
+        return super().get_queryset(request)
+
+    @admin.display(description="Reason for change")
+    def reason_short(self, obj):
+        return (obj.reason[:60] + "…") if len(obj.reason) > 60 else obj.reason
