@@ -114,3 +114,6 @@ class AccessEventAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
+
+
+from accounts import admin_signatures  # noqa: E402,F401  (registers SignatureAdmin)
