@@ -3,6 +3,7 @@
 from auditlog.mixins import LogEntryAdminMixin
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.urls import path
 
 from accounts.models import AuditEntry
 
@@ -64,6 +65,12 @@ class AuditEntryAdmin(LogEntryAdminMixin, ReadOnlyAdmin):
         ("What happened", {"fields": ["action", "msg", "reason", "additional_data"]}),
         ("Chain", {"fields": ["prev_hash", "entry_hash"]}),
     ]
+
+    def get_urls(self):
+        from accounts.admin_export import extract_view
+
+        view = self.admin_site.admin_view(lambda request: extract_view(self, request))
+        return [path("extract/", view, name="accounts_auditentry_extract"), *super().get_urls()]
 
     def get_queryset(self, request):
         self.request = request  # LogEntryAdminMixin builds links from it

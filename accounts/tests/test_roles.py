@@ -37,6 +37,17 @@ def test_no_role_may_delete_users_or_edit_the_audit_log():
         perms = _perms(group)
         assert "accounts.delete_user" not in perms
         assert not {p for p in perms if p.startswith("auditlog.") and not p.startswith("auditlog.view_")}
+        trail = {
+            f"accounts.{verb}_{model}"
+            for verb in ("add", "change", "delete")
+            for model in ("auditentry", "signature")
+        }
+        assert not perms & trail
+
+
+def test_compliance_officers_view_and_export_the_audit_trail():
+    perms = _perms(Group.objects.get(name=roles.COMPLIANCE_OFFICER))
+    assert {"accounts.view_auditentry", "accounts.export_auditentry", "accounts.view_signature"} <= perms
 
 
 def test_data_steward_edits_catalog_but_cannot_touch_submissions():
