@@ -48,7 +48,7 @@ def history(compliance_officer, data_steward):
 def test_date_range_is_inclusive_and_in_utc(history, compliance_officer):
     _, _, rows = _export(compliance_officer, date_from=date(2026, 3, 2), date_to=date(2026, 3, 2))
     assert [(r["action"], r["object"]) for r in rows] == [("update", "Helix Pharma")]
-    assert rows[0]["timestamp_utc"] == "2026-03-02T23:59:00.000+00:00"
+    assert rows[0]["timestamp_utc"] == "2026-03-02T23:59:00.000Z"
 
 
 def test_filter_by_user_action_and_object_type(history, compliance_officer, data_steward):
