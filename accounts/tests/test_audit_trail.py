@@ -264,3 +264,14 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert AuditEntry.objects.filter(content_type__model="organization").count() == 40
     assert chain_verify().ok
+
+
+def test_entry_detail_shows_the_event_and_its_chain_links(admin_client):
+    from accounts.services import access_event_record
+
+    access_event_record(kind="login_failed", username="mallory")
+    entry = AuditEntry.objects.latest("seq")
+    page = admin_client.get(f"/admin/accounts/auditentry/{entry.pk}/change/").content.decode()
+    assert "failed login" in page and "mallory" in page
+    assert entry.entry_hash in page and entry.prev_hash in page
+    assert 'name="_save"' not in page
