@@ -275,3 +275,23 @@ def test_entry_detail_shows_the_event_and_its_chain_links(admin_client):
     assert "failed login" in page and "mallory" in page
     assert entry.entry_hash in page and entry.prev_hash in page
     assert 'name="_save"' not in page
+
+
+def _org_form(org, **changes):
+    fields = ["name", "slug", "tier", "icp_segment", "region", "data_residency"]
+    inline = "accounts-signature-content_type-object_pk"  # the signatures inline's management form
+    management = {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
+    return {**{f: getattr(org, f) for f in fields}, **management, **changes}
+
+
+@pytest.mark.urls("accounts.tests.signing_site")
+def test_admin_change_of_a_gxp_record_requires_and_records_a_reason(admin_client, gxp_organizations):
+    org = OrganizationFactory(name="Helix")
+    url = f"/admin/accounts/organization/{org.pk}/change/"
+    refused = admin_client.post(url, _org_form(org, name="Helix Pharma"))
+    assert list(refused.context["adminform"].form.errors) == ["reason_for_change"]
+    assert Organization.objects.get(pk=org.pk).name == "Helix"
+    saved = admin_client.post(url, _org_form(org, name="Helix Pharma", reason_for_change="Merger, CR-12"))
+    assert saved.status_code == 302
+    entry = AuditEntry.objects.latest("seq")
+    assert (entry.changes["name"], entry.reason) == (["Helix", "Helix Pharma"], "Merger, CR-12")
