@@ -295,3 +295,15 @@ def test_admin_change_of_a_gxp_record_requires_and_records_a_reason(admin_client
     assert saved.status_code == 302
     entry = AuditEntry.objects.latest("seq")
     assert (entry.changes["name"], entry.reason) == (["Helix", "Helix Pharma"], "Merger, CR-12")
+
+
+def test_compliance_officer_reads_the_trail_and_signatures_others_do_not(
+    client, compliance_officer, data_steward
+):
+    OrganizationFactory()
+    client.force_login(compliance_officer)
+    assert client.get("/admin/accounts/auditentry/").status_code == 200
+    assert client.get("/admin/accounts/signature/").status_code == 200
+    client.force_login(data_steward)
+    assert client.get("/admin/accounts/auditentry/").status_code == 403
+    assert client.get("/admin/accounts/signature/").status_code == 403
