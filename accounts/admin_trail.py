@@ -1,10 +1,12 @@
 """Admin for the audit trail and signatures: read-only for everyone, superusers included."""
 
 from auditlog.mixins import LogEntryAdminMixin
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import path
 
+from accounts.audit import change_reason
 from accounts.models import AuditEntry
 
 
@@ -79,3 +81,34 @@ class AuditEntryAdmin(LogEntryAdminMixin, ReadOnlyAdmin):
     @admin.display(description="Reason for change")
     def reason_short(self, obj):
         return (obj.reason[:60] + "…") if len(obj.reason) > 60 else obj.reason
+
+
+class ReasonForChangeAdminMixin:
+    """For GxP records (`accounts.audit.register(..., gxp=True)`): editing asks for a reason.
+
+    The change form gets a required "reason for change" field, and the save runs inside
+    `change_reason`, so the audit entry carries it. With explicit `fieldsets`, add
+    "reason_for_change" to one of them. Deleting GxP records in the admin is best refused.
+    """
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:  # creating a record needs no reason
+            kwargs["form"] = type(
+                "ReasonForChangeForm",
+                (kwargs.get("form", self.form),),
+                {
+                    "reason_for_change": forms.CharField(
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                        help_text="Why this change is made; kept in the audit trail.",
+                    )
+                },
+            )
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        with change_reason(form.cleaned_data.get("reason_for_change", "")):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with change_reason(form.cleaned_data.get("reason_for_change", "")):
+            super().save_related(request, form, formsets, change)

@@ -93,7 +93,8 @@ def check_reason_for_change(entry) -> None:
 
     if entry.reason or entry.action not in (AuditEntry.Action.UPDATE, AuditEntry.Action.DELETE):
         return
-    if entry.content_type.model_class()._meta.label_lower in GXP_MODELS:
+    model = entry.content_type.model_class()
+    if model is not None and model._meta.label_lower in GXP_MODELS:
         raise ReasonForChangeRequired(
             f"{entry.content_type.name} is a GxP record: give a reason for the change."
         )

@@ -286,6 +286,7 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+
 # --- accounts: audit trail and e-signatures (issue 7) ---
 # auditlog writes its field history into our hash-chained, append-only entry (docs/audit-trail.md).
 AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"

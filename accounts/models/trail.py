@@ -35,11 +35,6 @@ class AuditEntryQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise AuditTrailImmutable("Audit entries cannot be changed.")
 
-    def visible_to(self, user, action: str = "view"):
-        if user.is_authenticated and user.has_perm(f"accounts.{action}_auditentry"):
-            return self
-        return self.none()
-
 
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     pass

@@ -57,6 +57,18 @@ def test_gxp_record_cannot_change_without_a_reason(gxp_organizations, compliance
     assert AuditEntry.objects.count() == before
 
 
+def test_gxp_record_cannot_be_deleted_without_a_reason(gxp_organizations, compliance_officer):
+    org = OrganizationFactory(name="Helix")
+    with pytest.raises(ReasonForChangeRequired), acting_as(compliance_officer), transaction.atomic():
+        org.delete()
+    assert Organization.objects.filter(pk=org.pk).exists()
+    with acting_as(compliance_officer), change_reason("Duplicate of tenant 12"):
+        Organization.objects.get(pk=org.pk).delete()
+    entry = AuditEntry.objects.latest("seq")
+    assert (entry.action, entry.reason) == (AuditEntry.Action.DELETE, "Duplicate of tenant 12")
+    assert not Organization.objects.filter(pk=org.pk).exists()
+
+
 def test_reason_for_change_is_recorded_on_the_entry(gxp_organizations, compliance_officer):
     org = OrganizationFactory(name="Helix")
     with acting_as(compliance_officer), change_reason("Legal name changed after merger (CR-12)"):
@@ -188,9 +200,13 @@ def test_logins_and_failures_are_in_the_trail(client, compliance_officer):
 
 
 def test_trail_changelist_query_count_does_not_grow(admin_client, django_assert_max_num_queries):
+    from accounts.services import access_event_record
+
     _chain_of(3)
+    access_event_record(kind="login_failed", username="nobody")
     with django_assert_max_num_queries(12):
-        assert admin_client.get("/admin/accounts/auditentry/").status_code == 200
+        page = admin_client.get("/admin/accounts/auditentry/")
+    assert page.status_code == 200 and "failed login" in page.content.decode()
     _chain_of(30)
     with django_assert_max_num_queries(12):
         assert admin_client.get("/admin/accounts/auditentry/").status_code == 200
@@ -248,3 +264,46 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert AuditEntry.objects.filter(content_type__model="organization").count() == 40
     assert chain_verify().ok
+
+
+def test_entry_detail_shows_the_event_and_its_chain_links(admin_client):
+    from accounts.services import access_event_record
+
+    access_event_record(kind="login_failed", username="mallory")
+    entry = AuditEntry.objects.latest("seq")
+    page = admin_client.get(f"/admin/accounts/auditentry/{entry.pk}/change/").content.decode()
+    assert "failed login" in page and "mallory" in page
+    assert entry.entry_hash in page and entry.prev_hash in page
+    assert 'name="_save"' not in page
+
+
+def _org_form(org, **changes):
+    fields = ["name", "slug", "tier", "icp_segment", "region", "data_residency"]
+    inline = "accounts-signature-content_type-object_pk"  # the signatures inline's management form
+    management = {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
+    return {**{f: getattr(org, f) for f in fields}, **management, **changes}
+
+
+@pytest.mark.urls("accounts.tests.signing_site")
+def test_admin_change_of_a_gxp_record_requires_and_records_a_reason(admin_client, gxp_organizations):
+    org = OrganizationFactory(name="Helix")
+    url = f"/admin/accounts/organization/{org.pk}/change/"
+    refused = admin_client.post(url, _org_form(org, name="Helix Pharma"))
+    assert list(refused.context["adminform"].form.errors) == ["reason_for_change"]
+    assert Organization.objects.get(pk=org.pk).name == "Helix"
+    saved = admin_client.post(url, _org_form(org, name="Helix Pharma", reason_for_change="Merger, CR-12"))
+    assert saved.status_code == 302
+    entry = AuditEntry.objects.latest("seq")
+    assert (entry.changes["name"], entry.reason) == (["Helix", "Helix Pharma"], "Merger, CR-12")
+
+
+def test_compliance_officer_reads_the_trail_and_signatures_others_do_not(
+    client, compliance_officer, data_steward
+):
+    OrganizationFactory()
+    client.force_login(compliance_officer)
+    assert client.get("/admin/accounts/auditentry/").status_code == 200
+    assert client.get("/admin/accounts/signature/").status_code == 200
+    client.force_login(data_steward)
+    assert client.get("/admin/accounts/auditentry/").status_code == 403
+    assert client.get("/admin/accounts/signature/").status_code == 403
