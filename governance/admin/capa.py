@@ -45,7 +45,10 @@ class SignPageMixin:
     """A page at `<id>/<name>/` that runs `perform(obj, form, request)` and returns to the record."""
 
     def _sign_page(self, request, obj, *, form, title, intro, perform, blockers=()):
-        if obj is None or not self.has_change_permission(request, obj):
+        # The model permission, not has_change_permission(obj): a closed CAPA is read-only in its
+        # form but may still be reopened here.
+        opts = self.model._meta
+        if obj is None or not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
             raise PermissionDenied
         if request.method == "POST" and form.is_valid() and not blockers:
             try:
@@ -125,10 +128,9 @@ class CapaAdmin(SignPageMixin, admin.ModelAdmin):
             )
         )
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == Capa.Status.CLOSED:
-            return [f.name for f in Capa._meta.fields if f.name != "id"] + ["closure"]
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None):
+        # Closed: read-only until reopened (the reopen page checks the model permission itself).
+        return super().has_change_permission(request, obj) and not (obj and obj.status == Capa.Status.CLOSED)
 
     def save_model(self, request, obj, form, change):
         capa_save(capa=obj, actor=request.user)
@@ -158,9 +160,9 @@ class CapaAdmin(SignPageMixin, admin.ModelAdmin):
             return "-"
         signed = capa_closure_signature(obj)
         if obj.status == Capa.Status.CLOSED:
-            return format_html(
-                "Closed, signed by {} ({}).", signed[0] if signed else "nobody", signed[1] if signed else ""
-            )
+            reopen = reverse("admin:governance_capa_reopen", args=[obj.pk])
+            signer, status = signed or ("nobody", "")
+            return format_html('Closed, signed by {} ({}). <a href="{}">Reopen…</a>', signer, status, reopen)
         link = format_html('<a class="button" href="{}">Close with your signature</a>',
                            reverse("admin:governance_capa_close", args=[obj.pk]))  # fmt: skip
         blockers = capa_closure_blockers(obj)
@@ -217,10 +219,9 @@ class EffectivenessCheckAdmin(SignPageMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # checks are scheduled by the CAPA, never added by hand
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.capa.status == Capa.Status.CLOSED:
-            return [*CheckForm.Meta.fields, *self.readonly_fields]
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None):
+        closed = obj is not None and obj.capa.status == Capa.Status.CLOSED
+        return super().has_change_permission(request, obj) and not closed
 
     def save_model(self, request, obj, form, change):
         if obj.result == EffectivenessCheck.Result.PENDING:

@@ -267,3 +267,22 @@ def test_training_compliance_page_for_officers_only(client, compliance_officer, 
     assert client.get("/admin/governance/trainingrecord/compliance/").status_code == 403
     own = client.get("/admin/governance/trainingrecord/").content.decode()
     assert "GXP-101" in own and "Training compliance" not in own
+
+
+def test_closed_capa_is_read_only_until_reopened_and_then_shows_the_void_signature(
+    client, compliance_officer
+):
+    from governance.tests.capa_helpers import close
+
+    capa = close(capa_ready_to_close(compliance_officer), compliance_officer)
+    client.force_login(compliance_officer)
+    change = f"/admin/governance/capa/{capa.pk}/change/"
+    response = client.post(change, {"ref": capa.ref, "title": "Renamed", "due_date": "2027-01-31"})
+    assert response.status_code == 403
+    assert Capa.objects.get(pk=capa.pk).title == capa.title
+    assert "Reopen" in client.get(change).content.decode()
+    response = client.post(f"/admin/governance/capa/{capa.pk}/reopen/", {"reason": "Recurrence in December"})
+    assert response.status_code == 302
+    page = client.get(change).content.decode()
+    assert Capa.objects.get(pk=capa.pk).status == Capa.Status.VERIFYING
+    assert "void: the record changed after signing" in page
