@@ -119,3 +119,29 @@ def test_beat_schedule_runs_the_sweep_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["governance-capa-overdue"]
     assert entry["task"] == "governance.tasks.flag_overdue"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({5}, {30})
+
+
+def test_check_falls_due_n_days_after_the_actions_close_under_frozen_time(compliance_officer):
+    from governance.services.capa import capa_action_save
+    from governance.tests.capa_helpers import add_action
+
+    owner = compliance_officer
+    with time_machine.travel("2026-11-03 12:00:00Z", tick=False):
+        capa = make_capa(owner, effectiveness_days=30)
+        action = add_action(capa, owner)
+        action.status, action.completed_on = CapaAction.Status.DONE, date.today()
+        capa_action_save(action=action, actor=owner)
+    assert capa.checks.get().due_date == date(2026, 12, 3)
+    with time_machine.travel("2026-12-02 12:00:00Z", tick=False):
+        assert flag_overdue()["checks_due"] == 0
+    with time_machine.travel("2026-12-03 12:00:00Z", tick=False):
+        assert flag_overdue()["checks_due"] == 1
+
+
+def test_readiness_page_names_the_overdue_finding(client, compliance_officer, perfect):
+    framework, a, _ = perfect
+    make_finding(compliance_officer, ref="F-9", severity="critical", due=date(2026, 11, 1)).criteria.add(a)
+    client.force_login(compliance_officer)
+    with time_machine.travel("2026-11-20 12:00:00Z", tick=False):
+        page = client.get(f"/admin/governance/readinessscore/framework/{framework.pk}/").content.decode()
+    assert "Finding F-9 (critical) past due since 2026-11-01" in page and "Raw 100.00" in page
