@@ -23,6 +23,7 @@ from governance.models import (
     Deviation,
     Finding,
     Framework,
+    TrainingRecord,
 )
 from governance.services.audits import audit_save, audit_task_save, deviation_save, finding_link, finding_save
 from governance.services.capa import capa_action_save, capa_open
@@ -30,7 +31,7 @@ from governance.services.controls import control_map, control_test_record, contr
 from governance.services.evidence import evidence_accept, evidence_upload
 from governance.services.frameworks import framework_files, framework_load_file
 from governance.services.readiness import readiness_record
-from governance.services.training import curriculum_assign
+from governance.services.training import curriculum_assign, training_complete
 
 # ref, name, frequency, automation, criteria (framework slug, ref)
 CONTROLS = [
@@ -163,6 +164,7 @@ def seed_audits_and_capa() -> None:
     )  # fmt: skip
     deviation_save(deviation=deviation, actor=owner)
     _demo_training(owner)
+    readiness_record(day=timezone.localdate())  # today's history point includes the finding's penalty
 
 
 def _demo_audit(owner):
@@ -210,3 +212,5 @@ def _demo_training(owner):
         curriculum, _ = Curriculum.objects.get_or_create(role=Group.objects.get(name=role))
         curriculum.courses.add(course)
         curriculum_assign(curriculum=curriculum, day=timezone.localdate(), actor=owner)
+    record = TrainingRecord.objects.get(user=owner, course=course, completed_on__isnull=True)
+    training_complete(record=record, completed_on=timezone.localdate(), actor=owner)

@@ -113,6 +113,13 @@ class CapaAdmin(SignPageMixin, admin.ModelAdmin):
     readonly_fields = ["status", "actions_closed_on", "closed_on", "closed_by", "times_reopened",
                        "flagged_overdue_on", "closure"]  # fmt: skip
     inlines = [CapaActionInline, CheckInline, SignaturesInline]
+    fieldsets = [
+        (None, {"fields": ["ref", "title", "source", "finding", "source_reference", "description", "owner",
+                           "opened_on", "due_date"]}),
+        ("Containment and root cause", {"fields": ["containment", "root_cause_method", "root_cause"]}),
+        ("Status and closure", {"fields": ["effectiveness_days", "status", "actions_closed_on", "closed_on",
+                                           "closed_by", "times_reopened", "flagged_overdue_on", "closure"]}),
+    ]  # fmt: skip
 
     def get_queryset(self, request):
         return (

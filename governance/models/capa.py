@@ -113,6 +113,7 @@ class CapaAction(models.Model):
 
     class Meta:
         ordering = ["capa", "due_date", "pk"]
+        verbose_name = "CAPA action"
 
     def __str__(self):
         return f"{self.capa.ref} {self.get_kind_display().lower()}: {self.description[:60]}"
@@ -184,6 +185,7 @@ class CapaEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        verbose_name = "CAPA event"
 
     def __str__(self):
         return f"{self.capa_id}: {self.get_kind_display()}"
