@@ -8,7 +8,10 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from accounts.audit import register
         from governance import models
+        from governance.penalties import overdue_penalties
+        from governance.readiness import register_penalty
 
         auditlog.register(models.Framework)
         auditlog.register(models.Criterion)
@@ -17,3 +20,15 @@ class GovernanceConfig(AppConfig):
         auditlog.register(models.Evidence)
         auditlog.register(models.ControlTest)
         auditlog.register(models.ControlTestSample)
+        # Audits, findings, CAPA, deviations, training (issue 7): field history in the chained trail.
+        register(models.Audit, m2m_fields={"frameworks"})
+        register(models.AuditTask)
+        register(models.Finding, m2m_fields={"criteria", "controls"})
+        register(models.Capa)
+        register(models.CapaAction)
+        register(models.EffectivenessCheck)
+        register(models.Deviation)
+        register(models.Course)
+        register(models.Curriculum, m2m_fields={"courses"})
+        register(models.TrainingRecord)
+        register_penalty(overdue_penalties)

@@ -8,8 +8,8 @@ and a target window W of the last N days (GOVERNANCE_READINESS_WINDOW_DAYS):
     framework = 100 x Σ weight·criterion / Σ weight - Σ penalties, at least 0
     overall   = mean of the framework scores
 
-Penalties come from providers registered with `register_penalty` (findings past due arrive
-with the audits issue and plug in there).
+Penalties come from providers registered with `register_penalty` (findings and CAPAs past due:
+governance/penalties.py).
 """
 
 from collections.abc import Callable, Iterable

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.audit import current_actor, system_user
 from governance.models import Evidence, Framework, Snapshot
 from governance.services.evidence import evidence_rehash
+from governance.services.overdue import overdue_flag
 from governance.services.readiness import readiness_record
 from governance.snapshots import snapshot_create
 
@@ -71,3 +72,12 @@ def snapshot_previous_month() -> int:
 def record_readiness_scores(day: str | None = None) -> int:
     """Beat, daily: store the day's scores; re-running the same day replaces its rows."""
     return readiness_record(day=date.fromisoformat(day) if day else timezone.localdate())
+
+
+@shared_task
+def flag_overdue(day: str | None = None) -> dict:
+    """Beat, daily: schedule due effectiveness checks and flag overdue findings and CAPAs."""
+    result = overdue_flag(day=date.fromisoformat(day) if day else timezone.localdate(), actor=_actor())
+    if result["findings"] or result["capas"] or result["checks_due"]:
+        logger.warning("Governance past due: %s", result)
+    return result

@@ -314,3 +314,13 @@ CELERY_BEAT_SCHEDULE["submissions-correspondence-reminders"] = {
     "task": "submissions.tasks.send_correspondence_reminders",
     "schedule": crontab(hour=6, minute=30),
 }
+
+# --- governance: audits, findings, CAPA, training (issue 7) ---
+# Readiness points lost per finding past due, by severity, and per CAPA past due (docs/governance.md).
+GOVERNANCE_PENALTY_FINDING_POINTS = {"critical": 10, "major": 5, "minor": 2, "observation": 0}
+GOVERNANCE_PENALTY_CAPA_POINTS = 3
+# 05:30 UTC every day: schedule due effectiveness checks, flag overdue findings and CAPAs.
+CELERY_BEAT_SCHEDULE["governance-capa-overdue"] = {
+    "task": "governance.tasks.flag_overdue",
+    "schedule": crontab(minute=30, hour=5),
+}

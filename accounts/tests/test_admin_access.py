@@ -16,7 +16,8 @@ REACHES = {
         "submissions",
         "reporting",
     },
-    "data_steward": {"accounts", "catalog", "warehouse"},
+    # governance: every staff role sees its own training records (issue 7).
+    "data_steward": {"accounts", "catalog", "governance", "warehouse"},
     "submission_manager": {"accounts", "governance", "submissions"},
     "executive": {"accounts", "governance", "reporting"},  # readiness scores
 }

@@ -1,18 +1,34 @@
+from governance.models.audits import Audit, AuditTask
+from governance.models.capa import Capa, CapaAction, CapaEvent, EffectivenessCheck
 from governance.models.controls import Control, ControlMapping
+from governance.models.deviations import Deviation
 from governance.models.evidence import Evidence, EvidenceEvent
+from governance.models.findings import Finding
 from governance.models.frameworks import Criterion, Framework
 from governance.models.scores import ReadinessScore, Snapshot
 from governance.models.testing import ControlTest, ControlTestSample
+from governance.models.training import Course, Curriculum, TrainingRecord
 
 __all__ = [
+    "Audit",
+    "AuditTask",
+    "Capa",
+    "CapaAction",
+    "CapaEvent",
     "Control",
     "ControlMapping",
     "ControlTest",
     "ControlTestSample",
+    "Course",
     "Criterion",
+    "Curriculum",
+    "Deviation",
+    "EffectivenessCheck",
     "Evidence",
     "EvidenceEvent",
+    "Finding",
     "Framework",
     "ReadinessScore",
     "Snapshot",
+    "TrainingRecord",
 ]

@@ -21,3 +21,17 @@ def test_seed_demo_builds_a_program_that_shows_expiry_and_is_idempotent():
     assert any(r.startswith("BK-01: evidence expired on") for r in rows["A1.3"].reasons)
     assert rows["CC6.2"].status == "effective"
     assert 0 < result.score < 100
+
+
+def test_seed_demo_adds_an_audit_with_a_finding_and_an_open_capa_once():
+    from governance.models import Audit, Capa, CapaEvent, TrainingRecord
+
+    call_command("seed_demo", stdout=StringIO())
+    counts = [m.objects.count() for m in (Audit, Capa, CapaEvent, TrainingRecord)]
+    call_command("seed_demo", stdout=StringIO())
+    assert [m.objects.count() for m in (Audit, Capa, CapaEvent, TrainingRecord)] == counts
+    capa = Capa.objects.get(ref="CAPA-DEMO-1")
+    assert capa.status == Capa.Status.OPEN and capa.finding.audit.title == "SOC 2 Type II 2026"
+    assert capa.actions.filter(status="open").count() == 1
+    assert capa.finding.is_overdue  # so the readiness score shows the penalty
+    assert TrainingRecord.objects.filter(completed_on__isnull=False).count() == 1

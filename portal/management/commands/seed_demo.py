@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
 from catalog.demo import seed_catalog
-from governance.demo import seed_governance
+from governance.demo import seed_audits_and_capa, seed_governance
 from submissions.demo import seed_submissions
 
 
@@ -17,6 +17,7 @@ class Command(AuditedCommand):
         users = seed_accounts()
         seed_catalog()
         seed_governance()
+        seed_audits_and_capa()
         seed_submissions()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
