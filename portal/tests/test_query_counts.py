@@ -28,13 +28,13 @@ def _grow(world, n):
         )  # fmt: skip
 
 
-@pytest.mark.parametrize("page", ["evidence/", "requests/", "snapshots/", "framework/", ""])
-def test_list_pages_do_not_grow_with_rows(client, world, page):
-    url = f"/portal/e/{world['a'].engagement.pk}/{page}"
+@pytest.mark.parametrize("path", ["evidence/", "requests/", "snapshots/", "framework/", ""])
+def test_list_pages_do_not_grow_with_rows(client, world, path):
+    url = f"/portal/e/{world['a'].engagement.pk}/{path}"
     portal_login(client, world["users"]["live"])
     _grow(world, 1)
     client.get(url)  # warm the per-process caches (content types, session)
     small = _count(client, url)
     _grow(world, 40)
-    assert "extra 39" in client.get(url).content.decode() or page != "evidence/"
+    assert "extra 39" in client.get(url).content.decode() or path != "evidence/"
     assert _count(client, url) == small
