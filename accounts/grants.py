@@ -56,13 +56,15 @@ def access_grant_create(*, user, scope, valid_from: datetime, valid_until: datet
 
 def access_grant_objects_add(*, grant: AccessGrant, objects, action: str = "view") -> int:
     """Give the grant's user `action` on each object (guardian), listed on the grant. Idempotent."""
-    if grant.revoked_at is not None:
-        raise ValidationError("This grant was revoked; create a new one.")
     by_model = defaultdict(list)
     for obj in objects:
         by_model[type(obj)].append(obj)
     added = 0
     with transaction.atomic():
+        # Locked and re-read: a revocation committed meanwhile must not be widened again.
+        grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+        if grant.revoked_at is not None:
+            raise ValidationError("This grant was revoked; create a new one.")
         for model, items in by_model.items():
             added += _add_for_model(grant, model, items, action)
     return added
