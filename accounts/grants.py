@@ -12,9 +12,11 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm
 
 from accounts.models import AccessGrant, GrantedObject
 
@@ -25,16 +27,22 @@ def granted(queryset, user, action: str = "view"):
         return queryset.none()
     opts = queryset.model._meta
     codename = f"{action}_{opts.model_name}"
+    content_type = ContentType.objects.get_for_model(queryset.model)
     live_ids = GrantedObject.objects.filter(
         grant__in=AccessGrant.objects.filter(user=user).live(),
-        content_type=ContentType.objects.get_for_model(queryset.model),
+        content_type=content_type,
         codename=codename,
     ).values("object_id")
-    guarded = get_objects_for_user(
-        user, f"{opts.app_label}.{codename}", klass=queryset,
-        use_groups=False, with_superuser=False, accept_global_perms=False,
-    )  # fmt: skip
-    return guarded.filter(pk__in=live_ids)
+    # guardian's own rows, compared as integers: get_objects_for_user casts every primary key
+    # to text instead, which defeats the indexes (the 1,000-item evidence page took 3x as long).
+    guarded_ids = (
+        UserObjectPermission.objects.filter(
+            user=user, permission__content_type=content_type, permission__codename=codename
+        )
+        .annotate(object_int=Cast("object_pk", BigIntegerField()))
+        .values("object_int")
+    )
+    return queryset.filter(pk__in=guarded_ids).filter(pk__in=live_ids)
 
 
 def access_grant_create(*, user, scope, valid_from: datetime, valid_until: datetime, actor) -> AccessGrant:

@@ -12,9 +12,10 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from accounts import roles
+from portal.access import portal_access_record
 from portal.auditor.forms import LoginForm
-from portal.auditor.guard import SEEN_KEY
-from portal.models import Engagement
+from portal.auditor.guard import SEEN_KEY, idle_expired
+from portal.models import Engagement, PortalAccess
 
 REFUSED = "Sign-in refused: the username, password or authenticator code is not right."
 
@@ -43,10 +44,11 @@ def _second_factor(request, user, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     """Signed in: the auditor's live engagements. Otherwise: the sign-in form."""
-    if request.user.is_authenticated and request.user.is_verified():
-        engagements = Engagement.objects.visible_to(request.user).select_related("framework")
+    if request.user.is_authenticated and request.user.is_verified() and not idle_expired(request):
         if request.method == "POST":
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        engagements = Engagement.objects.visible_to(request.user).select_related("framework")
+        portal_access_record(request=request, engagement=None, kind=PortalAccess.Kind.VIEW, status_code=200)
         return render(request, "portal/auditor/engagements.html", {"engagements": engagements})
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
