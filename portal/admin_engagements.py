@@ -169,7 +169,11 @@ class EvidenceRequestAdmin(admin.ModelAdmin):
     def answer_view(self, request, pk):
         item = get_object_or_404(self.get_queryset(request), pk=pk)
         form = AnswerForm(request.POST or None)
-        form.fields["evidence"].queryset = Evidence.objects.visible_to(request.user).filter(
+        # The control's owner answers from their own control's evidence even without the
+        # model permission; anyone else (an officer answering for them) through visible_to.
+        mine = request.user.pk == item.assignee_id
+        evidence = Evidence.objects.all() if mine else Evidence.objects.visible_to(request.user)
+        form.fields["evidence"].queryset = evidence.filter(
             control=item.control, status=Evidence.Status.ACCEPTED
         )
         if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.grants import access_grant_acknowledge
@@ -94,9 +95,12 @@ def snapshot(request, grant, engagement, snapshot_id):
 def evidence(request, grant, engagement):
     rows = selectors.evidence_list(engagement=engagement, user=request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One reverse() for the page, not one per row: the list is the portal's busiest page.
+    base = reverse("portal:evidence", args=[engagement.pk])
     return _page(
-        request, "portal/auditor/evidence.html", engagement, grant, crumbs=[("Evidence", None)], page=page
-    )
+        request, "portal/auditor/evidence.html", engagement, grant, crumbs=[("Evidence", None)],
+        page=page, evidence_base=base,
+    )  # fmt: skip
 
 
 @auditor_page(writes=("POST",))

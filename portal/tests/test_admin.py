@@ -90,3 +90,28 @@ def test_engagement_changelist_query_count_stays_flat(client, world, django_asse
     client.force_login(world["officer"])
     with django_assert_max_num_queries(12):
         assert client.get("/admin/portal/engagement/").status_code == 200
+
+
+def test_a_control_owner_without_portal_permissions_sees_and_answers_only_their_tasks(
+    client, world, data_steward
+):
+    a, officer = world["a"], world["officer"]
+    a.control.owner = data_steward
+    a.control.save()
+    common = {"engagement": a.engagement, "control": a.control, "requested_by": world["users"]["live"]}
+    mine = EvidenceRequest.objects.create(description="mine", assignee=data_steward, **common)
+    theirs = EvidenceRequest.objects.create(description="theirs", assignee=officer, **common)
+    new = accepted_evidence(a.control, officer, "Q4", b"x\n")
+    client.force_login(data_steward)
+    page = client.get("/admin/portal/evidencerequest/").content.decode()
+    assert f"/admin/portal/evidencerequest/{mine.pk}/" in page
+    assert f"/admin/portal/evidencerequest/{theirs.pk}/" not in page
+    assert (
+        client.post(f"/admin/portal/evidencerequest/{theirs.pk}/answer/", {"evidence": new.pk}).status_code
+        == 404
+    )
+    response = client.post(f"/admin/portal/evidencerequest/{mine.pk}/answer/", {"evidence": new.pk})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("answered", "open")
