@@ -25,7 +25,18 @@ def pages(side):
         f"/portal/e/{e}/evidence/",
         f"/portal/e/{e}/evidence/{ev}/file/",
         f"/portal/e/{e}/requests/",
+        f"/portal/e/{e}/requests/{side.request.pk}/",
+        f"/portal/e/{e}/terms/",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _a_request(world):
+    a = world["a"]
+    a.request = EvidenceRequest.objects.create(
+        engagement=a.engagement, control=a.control, description="Q3 leaver list",
+        requested_by=world["users"]["live"], assignee=world["officer"],
+    )  # fmt: skip
 
 
 def _persona(world, name):
@@ -56,6 +67,7 @@ def test_everyone_else_gets_404_and_sees_nothing(client, world, persona):
         assert response.status_code == 404, (persona, url)
         body = response.content.decode(errors="replace")
         assert "soc2 review" not in body and world["a"].engagement.name not in body
+        assert "Q3 leaver list" not in body
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == trail_before
     assert PortalAccess.objects.filter(user=user, kind=PortalAccess.Kind.DENIED).count() == len(
         pages(world["a"])
@@ -97,7 +109,8 @@ def test_password_only_session_without_second_factor_is_sent_to_sign_in(client, 
 def test_write_methods_on_read_only_pages_answer_405_and_change_nothing(client, world, method):
     a = world["a"]
     portal_login(client, world["users"]["live"])
-    read_only = [u for u in pages(a) if not u.endswith("/requests/")]
+    writable = ("/requests/", f"/requests/{a.request.pk}/", "/terms/")
+    read_only = [u for u in pages(a) if not u.endswith(writable)]
     before = (EvidenceRequest.objects.count(), a.grants["live"].objects_granted.count())
     for url in read_only:
         assert getattr(client, method)(url).status_code == 405, url
@@ -108,7 +121,7 @@ def test_write_methods_on_read_only_pages_answer_405_and_change_nothing(client, 
 def test_the_request_page_accepts_only_get_and_post(client, world, method):
     portal_login(client, world["users"]["live"])
     response = getattr(client, method)(f"/portal/e/{world['a'].engagement.pk}/requests/")
-    assert response.status_code == 405 and EvidenceRequest.objects.count() == 0
+    assert response.status_code == 405 and EvidenceRequest.objects.count() == 1
 
 
 def test_denied_request_creation_changes_nothing(client, world):
@@ -117,7 +130,10 @@ def test_denied_request_creation_changes_nothing(client, world):
     response = client.post(
         f"/portal/e/{a.engagement.pk}/requests/", {"control": a.control.pk, "description": "x"}
     )
-    assert response.status_code == 404 and EvidenceRequest.objects.count() == 0
+    assert response.status_code == 404 and EvidenceRequest.objects.count() == 1
+    decided = client.post(f"/portal/e/{a.engagement.pk}/requests/{a.request.pk}/", {"decision": "accept"})
+    a.request.refresh_from_db()
+    assert decided.status_code == 404 and a.request.status == "open"
 
 
 def test_grant_passing_valid_until_mid_session_is_refused_at_the_next_request(client, world):
