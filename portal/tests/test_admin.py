@@ -115,3 +115,18 @@ def test_a_control_owner_without_portal_permissions_sees_and_answers_only_their_
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.status, theirs.status) == ("answered", "open")
+
+
+def test_officer_lists_grants_with_their_status(client, world, django_assert_max_num_queries):
+    now = timezone.now()
+    for n in range(10):  # more rows must not mean more queries
+        AccessGrant.objects.create(
+            user=auditor_user(f"extra-{n}"), scope=world["b"].engagement, valid_from=now,
+            valid_until=now + timedelta(days=1), granted_by=world["officer"],
+        )  # fmt: skip
+    client.force_login(world["officer"])
+    with django_assert_max_num_queries(13):
+        page = client.get("/admin/accounts/accessgrant/").content.decode()
+    for name in ("avery", "auditor-expired", "auditor-revoked", "auditor-other"):
+        assert name in page
+    assert "expired" in page and "revoked" in page and "live" in page
