@@ -32,7 +32,19 @@ def _missing_services(names) -> list[str]:
         and _reachable(settings.CELERY_BROKER_URL, 6379)
     ):
         missing.append("redis (CELERY_BROKER_URL is not a reachable Redis)")
+    # --- portal (issue 8): the real-browser test needs Debian's Chromium and Playwright ---
+    if "browser" in names and not _browser_available():
+        missing.append(f"browser ({CHROMIUM} or the playwright package is missing)")
     return missing
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _browser_available() -> bool:
+    import importlib.util
+
+    return os.access(CHROMIUM, os.X_OK) and importlib.util.find_spec("playwright") is not None
 
 
 def pytest_runtest_setup(item):

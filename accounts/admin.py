@@ -116,4 +116,5 @@ class AccessEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
+import accounts.admin_grants  # noqa: E402,F401  (registers AccessGrantAdmin; issue 8)
 from accounts import admin_signatures  # noqa: E402,F401  (registers SignatureAdmin)

@@ -118,9 +118,10 @@ def audit_event_record(*, action: int, obj, actor=None, data: dict | None = None
 
 
 def register_audited_models() -> None:
-    from accounts.models import ApiToken, Organization, User
+    from accounts.models import AccessGrant, ApiToken, Organization, User
 
     # Access events, signatures and exports reach the trail as explicit events, not as diffs.
     register(Organization)
     register(User, exclude_fields=["password", "last_login"])
     register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
+    register(AccessGrant)

@@ -324,3 +324,15 @@ CELERY_BEAT_SCHEDULE["governance-capa-overdue"] = {
     "task": "governance.tasks.flag_overdue",
     "schedule": crontab(minute=30, hour=5),
 }
+
+# --- portal: auditor portal (issue 8) ---
+# TOTP second factor for auditors (django-otp); its middleware must follow authentication.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = "Custodian"
+PORTAL_LOGIN_URL = "/portal/"
+# Auditors are signed out after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
+PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)

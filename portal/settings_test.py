@@ -10,3 +10,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Uploaded evidence and documents go to a throw-away folder, never into the developer's var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="custodian-test-media-"))
+# portal (issue 8): seed_demo now freezes a snapshot; keep it out of var/ too.
+GOVERNANCE_SNAPSHOT_ROOT = MEDIA_ROOT / "snapshots"

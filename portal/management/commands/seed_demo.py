@@ -5,6 +5,7 @@ from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
 from catalog.demo import seed_catalog
 from governance.demo import seed_audits_and_capa, seed_governance
+from portal.demo import seed_portal
 from submissions.demo import seed_submissions
 
 
@@ -19,7 +20,9 @@ class Command(AuditedCommand):
         seed_governance()
         seed_audits_and_capa()
         seed_submissions()
+        seed_portal()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
-        self.stdout.write("Auditors and customer viewers have no admin access; their portal arrives later.")
+        self.stdout.write("Auditors and customer viewers have no admin access. The auditor signs in at")
+        self.stdout.write("/portal/ with a TOTP code: manage.py portal_auditor_totp auditor")

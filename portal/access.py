@@ -1,0 +1,27 @@
+"""Recording auditor activity (portal.models.PortalAccess) and the regulated part in the trail."""
+
+from accounts.audit import audit_event_record
+from accounts.models import AuditEntry
+from portal.models import PortalAccess
+
+
+def portal_access_record(
+    *, request, engagement, kind: str, status_code: int, detail: str = ""
+) -> PortalAccess:
+    meta = request.META
+    return PortalAccess.objects.create(
+        engagement=engagement, user=request.user, kind=kind, method=request.method,
+        path=request.get_full_path()[:500], status_code=status_code, detail=detail[:300],
+        ip_address=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+    )  # fmt: skip
+
+
+def download_record(*, request, engagement, obj, filename: str, sha256: str = "") -> None:
+    """A download is a regulated fact: an explicit EXPORT event in the hash-chained trail."""
+    audit_event_record(
+        action=AuditEntry.Action.EXPORT,
+        obj=obj,
+        actor=request.user,
+        data={"engagement": engagement.pk, "filename": filename, "sha256": sha256, "via": "auditor portal"},
+    )
+    request.portal_detail = filename  # the gate writes it on the access-log row

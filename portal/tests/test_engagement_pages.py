@@ -1,0 +1,81 @@
+"""Confidentiality terms, findings-style sections, empty states, TOTP provisioning."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from governance.models import Criterion
+from portal.sections import SECTIONS, Section, register_section
+from portal.services import engagement_create
+from portal.tests.conftest import portal_login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_terms_must_be_accepted_before_anything_else(client, world):
+    a = world["a"]
+    a.engagement.confidentiality_terms = "Keep it secret."
+    a.engagement.save()
+    portal_login(client, world["users"]["live"])
+    response = client.get(f"/portal/e/{a.engagement.pk}/evidence/")
+    assert response.status_code == 302 and response["Location"] == f"/portal/e/{a.engagement.pk}/terms/"
+    assert b"Keep it secret." in client.get(response["Location"]).content
+    client.post(f"/portal/e/{a.engagement.pk}/terms/")
+    a.grants["live"].refresh_from_db()
+    assert a.grants["live"].acknowledged_at is not None
+    assert client.get(f"/portal/e/{a.engagement.pk}/evidence/").status_code == 200
+
+
+def test_a_registered_section_lists_only_the_engagements_objects(client, world):
+    """How findings plug in: any model with `visible_to`, listed through the engagement."""
+    register_section(Section("criteria-test", "Criteria (test)", "governance.Criterion", (("ref", "Ref"),)))
+    try:
+        portal_login(client, world["users"]["live"])
+        page = client.get(f"/portal/e/{world['a'].engagement.pk}/objects/criteria-test/").content.decode()
+    finally:
+        SECTIONS.pop("criteria-test")
+    assert "SOC2-1" in page and "HIPAA-1" not in page
+    assert Criterion.objects.filter(ref="HIPAA-1").exists()
+
+
+def test_findings_section_is_absent_until_the_model_exists(client, world):
+    portal_login(client, world["users"]["live"])
+    response = client.get(f"/portal/e/{world['a'].engagement.pk}/objects/findings/")
+    assert response.status_code == 404
+
+
+def test_new_engagement_pages_show_empty_states(client, world, compliance_officer):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from portal.services import engagement_auditor_add
+
+    bare = engagement_create(
+        name="Bare", firm="F", framework=world["a"].framework, period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30), actor=compliance_officer,
+    )  # fmt: skip
+    now = timezone.now()
+    engagement_auditor_add(engagement=bare, user=world["users"]["live"], valid_from=now - timedelta(hours=1),
+                           valid_until=now + timedelta(days=1), actor=compliance_officer)  # fmt: skip
+    portal_login(client, world["users"]["live"])
+    empty_states = [
+        ("", "No snapshot has been shared"), ("evidence/", "No evidence has been shared"),
+        ("requests/", "No evidence has been requested yet"), ("framework/", "No criteria"),
+    ]  # fmt: skip
+    for path, text in empty_states:
+        assert text in client.get(f"/portal/e/{bare.pk}/{path}").content.decode(), path
+
+
+def test_totp_command_issues_a_fresh_device_for_auditors_only(world):
+    out = StringIO()
+    user = world["users"]["live"]
+    old = TOTPDevice.objects.get(user=user).pk
+    call_command("portal_auditor_totp", user.username, stdout=out)
+    assert out.getvalue().startswith("otpauth://totp/")
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) != [old]
+    with pytest.raises(CommandError):
+        call_command("portal_auditor_totp", world["officer"].username, stdout=StringIO())
