@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_framework",
         "governance.change_framework",
         "warehouse.view_jobrun",
+        "warehouse.view_warehousemodel",
         "submissions.view_application",
         "reporting.view_dashboard",
     },
@@ -33,6 +34,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalog.add_system",
         "catalog.change_system",
         "warehouse.view_jobrun",
+        "warehouse.run_jobrun",
+        "warehouse.view_warehousemodel",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

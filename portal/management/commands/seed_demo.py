@@ -3,6 +3,7 @@ from django.core.management.base import CommandError
 
 from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
+from warehouse.demo import seed_warehouse
 
 
 class Command(AuditedCommand):
@@ -12,6 +13,7 @@ class Command(AuditedCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with CUSTODIAN_ENV=production.")
         users = seed_accounts()
+        self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
