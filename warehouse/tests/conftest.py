@@ -48,4 +48,5 @@ def warehouse_dirs(settings, tmp_path):
     settings.WAREHOUSE_DUCKDB_PATH = str(tmp_path / "warehouse.duckdb")
     settings.WAREHOUSE_WORK_DIR = str(tmp_path / "dbt")
     settings.WAREHOUSE_DBT_THREADS = 1
+    settings.WAREHOUSE_JOB_MAX_RETRIES = 0  # tests about retries raise it
     return tmp_path
