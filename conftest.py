@@ -32,6 +32,9 @@ def _missing_services(names) -> list[str]:
         and _reachable(settings.CELERY_BROKER_URL, 6379)
     ):
         missing.append("redis (CELERY_BROKER_URL is not a reachable Redis)")
+    # warehouse (issue 4): the BigQuery emulator that .ci/bqemulator.sh starts
+    if "bigquery" in names and not _reachable(os.environ.get("BIGQUERY_EMULATOR_HOST"), 9050):
+        missing.append("bigquery (BIGQUERY_EMULATOR_HOST is not a reachable emulator; see .ci/bqemulator.sh)")
     return missing
 
 

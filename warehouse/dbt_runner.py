@@ -78,7 +78,8 @@ def profile_for(target: DbtTarget) -> dict:
             "threads": target.threads,
         }  # fmt: skip
         if target.bigquery_endpoint:
-            output["api_endpoint"] = target.bigquery_endpoint
+            # The emulator checks no credentials; a static token keeps dbt from looking for ADC.
+            output.update(api_endpoint=target.bigquery_endpoint, method="oauth-secrets", token="emulator")  # noqa: S106 - not a secret
     else:
         raise ValueError(f"No dbt profile for backend {target.backend!r}.")
     return {"custodian": {"target": target.backend, "outputs": {target.backend: output}}}

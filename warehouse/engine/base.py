@@ -46,12 +46,20 @@ class Engine(abc.ABC):
         """Run a query; the whole result as an Arrow table."""
 
     @abc.abstractmethod
-    def load_parquet(self, table: str, uris: list[str], *, replace: bool = True) -> int:
-        """Load Parquet files into `dataset.table`; returns the rows loaded."""
+    def load_parquet(
+        self, table: str, uris: list[str], *, replace: bool = True,
+        partition_by: str | None = None, cluster_by: list[str] | None = None,
+    ) -> int:  # fmt: skip
+        """Load Parquet files (hive partition folders become columns) into `dataset.table`.
+
+        `partition_by` (a date column) and `cluster_by` shape the table where the backend has
+        such things (BigQuery); DuckDB has neither and ignores them.
+        """
 
     @abc.abstractmethod
-    def write_arrow(self, table: str, data: pa.Table, *, replace: bool = True) -> int:
-        """Write an Arrow table into `dataset.table`."""
+    def write_arrow(self, table: str, data: pa.Table, *, replace: bool = True,
+                    partition_by: str | None = None, cluster_by: list[str] | None = None) -> int:  # fmt: skip
+        """Write an Arrow table into `dataset.table`; returns the rows written."""
 
     @abc.abstractmethod
     def merge(self, target: str, data: pa.Table, keys: list[str]) -> int:

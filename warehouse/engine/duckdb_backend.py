@@ -52,7 +52,7 @@ class DuckDBEngine(Engine):
         dataset, _ = split_name(table)
         self.execute(f'create schema if not exists "{dataset}"')
 
-    def load_parquet(self, table, uris, *, replace=True):
+    def load_parquet(self, table, uris, *, replace=True, partition_by=None, cluster_by=None):
         self._ensure_schema(table)
         files = ", ".join("'" + u.replace("'", "''") + "'" for u in uris)
         source = f"read_parquet([{files}], hive_partitioning = true, union_by_name = true)"
@@ -62,7 +62,7 @@ class DuckDBEngine(Engine):
         self.execute(sql)
         return self.row_count(table)
 
-    def write_arrow(self, table, data, *, replace=True):
+    def write_arrow(self, table, data, *, replace=True, partition_by=None, cluster_by=None):
         self._ensure_schema(table)
         cursor = self.con.cursor()
         try:

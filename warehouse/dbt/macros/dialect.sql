@@ -16,13 +16,11 @@
 {% macro default__hours_between(a, b) -%}(date_diff('second', {{ a }}, {{ b }}) / 3600.0){%- endmacro %}
 {% macro bigquery__hours_between(a, b) -%}(datetime_diff({{ b }}, {{ a }}, second) / 3600.0){%- endmacro %}
 
-{% macro median_of(x) -%}{{ return(adapter.dispatch('median_of')(x)) }}{%- endmacro %}
-{% macro default__median_of(x) -%}quantile_cont({{ x }}, 0.5){%- endmacro %}
-{% macro bigquery__median_of(x) -%}approx_quantiles({{ x }}, 100)[offset(50)]{%- endmacro %}
-
-{% macro p90_of(x) -%}{{ return(adapter.dispatch('p90_of')(x)) }}{%- endmacro %}
-{% macro default__p90_of(x) -%}quantile_cont({{ x }}, 0.9){%- endmacro %}
-{% macro bigquery__p90_of(x) -%}approx_quantiles({{ x }}, 100)[offset(90)]{%- endmacro %}
+{#- Continuous percentile as a window function: the one form both engines share
+    (BigQuery's PERCENTILE_CONT is analytic only; APPROX_QUANTILES would not interpolate). -#}
+{% macro percentile_over(x, p, partition) -%}{{ return(adapter.dispatch('percentile_over')(x, p, partition)) }}{%- endmacro %}
+{% macro default__percentile_over(x, p, partition) -%}quantile_cont({{ x }}, {{ p }}) over (partition by {{ partition }}){%- endmacro %}
+{% macro bigquery__percentile_over(x, p, partition) -%}percentile_cont({{ x }}, {{ p }}) over (partition by {{ partition }}){%- endmacro %}
 
 {% macro money(cents) -%}{{ return(adapter.dispatch('money')(cents)) }}{%- endmacro %}
 {% macro default__money(cents) -%}cast(round({{ cents }}) / 100.0 as decimal(18, 2)){%- endmacro %}

@@ -1,11 +1,17 @@
 -- Work-order operations per month: throughput, cycle and lead time (median, P90), SLA compliance.
 with months as (select distinct month_start from {{ ref('dim_time') }}),
 orders as (select * from {{ ref('mart_work_order_status') }}),
+completed as (
+    select {{ month_of('completed_at') }} as month_start, cycle_hours, lead_hours,
+        {{ percentile_over('cycle_hours', 0.5, month_of('completed_at')) }} as median_cycle_hours,
+        {{ percentile_over('cycle_hours', 0.9, month_of('completed_at')) }} as p90_cycle_hours,
+        {{ percentile_over('lead_hours', 0.5, month_of('completed_at')) }} as median_lead_hours
+    from orders where completed_at is not null
+),
 done as (
-    select {{ month_of('completed_at') }} as month_start, count(*) as completed,
-        {{ median_of('cycle_hours') }} as median_cycle_hours, {{ p90_of('cycle_hours') }} as p90_cycle_hours,
-        {{ median_of('lead_hours') }} as median_lead_hours
-    from orders where completed_at is not null group by 1
+    select month_start, count(*) as completed, max(median_cycle_hours) as median_cycle_hours,
+        max(p90_cycle_hours) as p90_cycle_hours, max(median_lead_hours) as median_lead_hours
+    from completed group by month_start
 ),
 created as (
     select {{ month_of('created_at') }} as month_start, count(*) as created from orders group by 1

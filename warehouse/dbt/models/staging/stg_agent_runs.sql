@@ -9,5 +9,5 @@ select
     {{ money('token_cost_cents') }} as token_cost,
     outcome,
     started_at,
-    date as partition_date
+    cast(date as date) as partition_date
 from ({{ dedup_events('agent_runs', 'run_id') }}) as e

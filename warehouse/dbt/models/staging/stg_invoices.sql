@@ -9,5 +9,5 @@ select
     period_end,
     {{ money('amount_cents') }} as amount,
     issued_at,
-    date as partition_date
+    cast(date as date) as partition_date
 from ({{ dedup_events('invoices', 'invoice_id') }}) as i

@@ -7,5 +7,5 @@ select
     cast(quantity as bigint) as quantity,
     {{ money('cost_cents') }} as cost,
     occurred_at,
-    date as partition_date
+    cast(date as date) as partition_date
 from ({{ dedup_events('usage_events', 'event_id') }}) as e

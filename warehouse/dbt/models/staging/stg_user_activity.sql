@@ -7,5 +7,5 @@ select
     activity,
     feature,
     occurred_at,
-    date as partition_date
+    cast(date as date) as partition_date
 from ({{ dedup_events('user_activity', 'event_id') }}) as e

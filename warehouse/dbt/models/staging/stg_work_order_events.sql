@@ -10,5 +10,5 @@ select
     priority,
     sla_due_at,
     occurred_at,
-    date as partition_date
+    cast(date as date) as partition_date
 from ({{ dedup_events('work_order_events', 'event_id') }}) as e
