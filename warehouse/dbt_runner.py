@@ -99,6 +99,7 @@ def run(
     command: str = "build",
     *,
     select: list[str] | None = None,
+    exclude: list[str] | None = None,
     full_refresh: bool = False,
     on_progress: Callable[[int, int, str], None] | None = None,
     keep_artifacts_in: str | None = None,
@@ -116,6 +117,8 @@ def run(
     ]  # fmt: skip
     if select:
         args += ["--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
     if full_refresh:
         args.append("--full-refresh")
     progress = _Progress(on_progress)

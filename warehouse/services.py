@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from warehouse import config, dbt_runner, lineage
 from warehouse.jobs import job_for
+from warehouse.loading import load_raw_for_engine
 from warehouse.models import JobRun, WarehouseModel
 from warehouse.publish import publish_layers
 
@@ -52,6 +53,7 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
             on_progress(done, total, node)
 
     try:
+        loaded = load_raw_for_engine()
         result = _in_thread_reporting(
             lambda report: dbt_runner.run(
                 config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,
@@ -62,7 +64,7 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
         published = publish_layers() if result.success and job.publish_to_lake else 0
     except Exception as exc:
         return _finish(run, None, error=f"{type(exc).__name__}: {exc}", trace=tb.format_exc())
-    return _finish(run, result, published=published)
+    return _finish(run, result, published=published, loaded=loaded)
 
 
 def _in_thread_reporting(work, report):
@@ -104,17 +106,19 @@ def _start(job_run_id: int) -> JobRun:
     return run
 
 
-def _finish(run: JobRun, result, *, error: str = "", trace: str = "", published: int = 0) -> JobRun:
+def _finish(run: JobRun, result, *, error="", trace="", published=0, loaded=0) -> JobRun:
     now = timezone.now()
+    if result is not None:
+        _count_rows(result)
     with transaction.atomic():
         run.refresh_from_db()
         run.finished_at = now
         if result is not None:
             run.results = [n.__dict__ for n in result.nodes]
-            run.rows_written = (
-                sum(n.rows or 0 for n in result.nodes if n.unique_id.startswith("model.")) + published
-            )
-            run.rows_read = sum(n.rows or 0 for n in result.nodes if n.unique_id.startswith("model.stg_"))
+            built = [n for n in result.nodes if n.unique_id.startswith("model.") and n.status == "success"]
+            run.rows_written = sum(n.rows or 0 for n in built) + published
+            # rows taken in: loaded into the engine (BigQuery) plus what the cleansed layer kept
+            run.rows_read = loaded + sum(n.rows or 0 for n in built if ".stg_" in n.unique_id)
             error = error or ("" if result.success else result.summary())
             _record_models(run, result, now)
         run.status = JobRun.Status.FAILED if error else JobRun.Status.SUCCEEDED
@@ -124,6 +128,21 @@ def _finish(run: JobRun, result, *, error: str = "", trace: str = "", published:
     if result is not None:
         lineage.emit_for_run(run, result)
     return run
+
+
+def _count_rows(result) -> None:
+    """dbt-duckdb reports no row counts: read them from the tables each model built."""
+    missing = [n for n in result.nodes if n.rows is None and n.status == "success" and "." in n.unique_id]
+    missing = [n for n in missing if n.unique_id.split(".")[0] in {"model", "snapshot"}]
+    if not missing:
+        return
+    with config.engine() as engine:
+        for node in missing:
+            relation = f"{lineage.layer_of(node.unique_id)}.{node.unique_id.split('.')[-1]}"
+            try:
+                node.rows = engine.row_count(relation)
+            except Exception:  # a count is informative only; the run's outcome stands
+                logger.warning("Could not count rows of %s", relation)
 
 
 def _record_models(run: JobRun, result, now) -> None:
