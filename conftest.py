@@ -32,9 +32,11 @@ def _missing_services(names) -> list[str]:
         and _reachable(settings.CELERY_BROKER_URL, 6379)
     ):
         missing.append("redis (CELERY_BROKER_URL is not a reachable Redis)")
-    # warehouse (issue 4): the BigQuery emulator that .ci/bqemulator.sh starts
+    # warehouse (issue 4): the BigQuery and GCS emulators that .ci/bqemulator.sh and gcsemulator.sh start
     if "bigquery" in names and not _reachable(os.environ.get("BIGQUERY_EMULATOR_HOST"), 9050):
         missing.append("bigquery (BIGQUERY_EMULATOR_HOST is not a reachable emulator; see .ci/bqemulator.sh)")
+    if "gcs" in names and not _reachable(os.environ.get("STORAGE_EMULATOR_HOST"), 9023):
+        missing.append("gcs (STORAGE_EMULATOR_HOST is not a reachable emulator; see .ci/gcsemulator.sh)")
     return missing
 
 

@@ -114,10 +114,11 @@ class Lake:
         return sorted(i.path for i in self.fs.get_file_info(selector) if i.path.endswith(".parquet"))
 
     def tables(self, layer: str) -> list[str]:
-        selector = pafs.FileSelector(f"{self.root}/{layer}", allow_not_found=True)
-        return sorted(
-            i.base_name for i in self.fs.get_file_info(selector) if i.type == pafs.FileType.Directory
-        )
+        """Tables with at least one published file (object stores have no real folders)."""
+        base = f"{self.root}/{layer}/"
+        selector = pafs.FileSelector(base.rstrip("/"), recursive=True, allow_not_found=True)
+        paths = [i.path for i in self.fs.get_file_info(selector) if i.path.endswith(".parquet")]
+        return sorted({p[len(base) :].split("/", 1)[0] for p in paths})
 
     def read(self, layer: str, table: str) -> pa.Table:
         """The whole table with its partition columns (for tests and small tables)."""
