@@ -35,6 +35,12 @@ def _missing_services(names) -> list[str]:
     # --- portal (issue 8): the real-browser test needs Debian's Chromium and Playwright ---
     if "browser" in names and not _browser_available():
         missing.append(f"browser ({CHROMIUM} or the playwright package is missing)")
+
+    # warehouse (issue 4): the BigQuery and GCS emulators that .ci/bqemulator.sh and gcsemulator.sh start
+    if "bigquery" in names and not _reachable(os.environ.get("BIGQUERY_EMULATOR_HOST"), 9050):
+        missing.append("bigquery (BIGQUERY_EMULATOR_HOST is not a reachable emulator; see .ci/bqemulator.sh)")
+    if "gcs" in names and not _reachable(os.environ.get("STORAGE_EMULATOR_HOST"), 9023):
+        missing.append("gcs (STORAGE_EMULATOR_HOST is not a reachable emulator; see .ci/gcsemulator.sh)")
     return missing
 
 

@@ -98,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.change_trainingrecord",
         "governance.view_capaevent",
         "warehouse.view_jobrun",
+        "warehouse.view_warehousemodel",
         "submissions.view_application",
         "submissions.view_sequence",
         "submissions.view_leaf",
@@ -138,6 +139,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalog.add_lineageevent",
         "warehouse.view_jobrun",
         "governance.view_trainingrecord",
+
+        "warehouse.run_jobrun",
+        "warehouse.view_warehousemodel",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

@@ -1,0 +1,148 @@
+"""Warehouse build benchmark (issue 4).
+
+    .venv/bin/python benchmarks/warehouse_build.py --events 1000000
+
+Generates about `--events` raw change events, then measures, each in its own process:
+1. the full dbt build (models and snapshot, no tests) of cleansed, star schema and marts on DuckDB;
+2. the same models' compiled SQL run directly in DuckDB, in dependency order, no framework;
+3. an incremental build after about 1 % new events;
+and the peak memory (max RSS) of each. Baselines from the issue: (1)/(2) ≤ 1.2, (3)/(1) ≤ 0.10,
+peak memory bounded as input grows (compare runs at two sizes).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EVENTS_PER_TENANT_MONTH = 150  # what the generator writes on average (measured)
+
+DBT = """
+import sys
+from warehouse.dbt_runner import DbtTarget, run
+target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3], threads=2)
+# the models and the snapshot, without the data tests (the direct baseline has none either)
+result = run(target, sys.argv[4], exclude=["resource_type:test"] if sys.argv[4] == "build" else None)
+sys.exit(0 if result.success else result.summary() or 1)
+"""
+
+DIRECT = """
+import json, sys, duckdb
+manifest = json.load(open(sys.argv[1]))
+con = duckdb.connect(sys.argv[2])
+nodes = {**manifest["nodes"]}
+done = set()
+def build(uid):
+    if uid in done or uid not in nodes:
+        return
+    node = nodes[uid]
+    for parent in node["depends_on"]["nodes"]:
+        build(parent)
+    done.add(uid)
+    if node["resource_type"] not in ("model", "snapshot"):
+        return
+    sql = node["compiled_code"]
+    if node["resource_type"] == "snapshot":  # what the snapshot adds to its first version
+        sql = (f"select *, updated_at as dbt_valid_from, cast(null as timestamp) as dbt_valid_to, "
+               f"updated_at as dbt_updated_at, md5(tenant_id || '|' || updated_at) as dbt_scd_id "
+               f"from ({sql})")
+    con.execute(f'create schema if not exists "{node["schema"]}"')
+    con.execute(f'create or replace table "{node["schema"]}"."{node["alias"]}" as {sql}')
+for uid in sorted(nodes):
+    build(uid)
+"""
+
+
+def measured(args, cwd=ROOT) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB) of one child process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env)  # noqa: S603 - our own steps
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step failed: {args[:2]}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    options = parser.parse_args()
+
+    from warehouse.lake import Lake
+    from warehouse.source import generate
+    from warehouse.source.generator import DEFAULT_START
+    from warehouse.source.simulation import month_start
+
+    tenants = max(1, options.events // (EVENTS_PER_TENANT_MONTH * options.months))
+    # events fall on days 0-28 of each month: hold back the last 1 % of all the months' days
+    last_month = month_start(DEFAULT_START, options.months - 1)
+    cutoff = last_month + timedelta(days=28 * (1 - 0.01 * options.months))
+    work = Path(tempfile.mkdtemp(prefix="wh-bench-"))
+    lake = Lake(str(work / "lake"))
+    started = time.perf_counter()
+    before = generate(lake, tenants=tenants, months=options.months, seed=11, until=cutoff)
+    generated_in = time.perf_counter() - started
+    shape = f"{tenants} tenants x {options.months} months"
+    print(f"generated {before.total:,} events ({shape}) in {generated_in:.1f}s")
+
+    db = str(work / "warehouse.duckdb")
+    full_s, full_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build"])
+    # compile against a throwaway database so every model compiles as a first (non-incremental) build
+    measured(["-c", DBT, str(work / "compile"), lake.root, str(work / "compile.duckdb"), "compile"])
+    # same file name as the compile target: compiled SQL names its database after the file
+    (work / "direct").mkdir()
+    direct_db = str(work / "direct" / "compile.duckdb")
+    direct_s, direct_mb = measured(["-c", DIRECT, str(work / "compile/target/manifest.json"), direct_db])
+
+    after = generate(lake, tenants=tenants, months=options.months, seed=11, since=cutoff)
+    inc_s, inc_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build"])
+    report(options, before.total, after.total, full_s, full_mb, direct_s, direct_mb, inc_s, inc_mb)
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def verdict(met: bool) -> str:
+    return "(met)" if met else "(NOT met)"
+
+
+def report(options, events, new_events, full_s, full_mb, direct_s, direct_mb, inc_s, inc_mb):
+    ratio, inc_ratio = full_s / direct_s, inc_s / full_s
+    rows = [
+        ("full dbt build (no tests)", f"{full_s:.1f} s", f"{full_mb} MiB", ""),
+        ("compiled SQL run directly", f"{direct_s:.1f} s", f"{direct_mb} MiB", ""),
+        ("dbt / direct", f"{ratio:.2f}", "", "baseline: at most 1.2 " + verdict(ratio <= 1.2)),
+        (f"incremental after {new_events:,} new events", f"{inc_s:.1f} s", f"{inc_mb} MiB", ""),
+        ("incremental / full", f"{inc_ratio:.1%}", "", "baseline: at most 10% " + verdict(inc_ratio <= 0.10)),
+    ]  # fmt: skip
+    share = new_events / events
+    print(f"\nWarehouse build on DuckDB, {events:,} raw events (+{new_events:,} = {share:.1%} new)")
+    for name, value, memory, note in rows:
+        print(f"  {name:<42} {value:>10} {memory:>10}  {note}")
+    result = {
+        "when": datetime.now().isoformat(timespec="seconds"), "events": events, "new_events": new_events,
+        "full_seconds": full_s, "full_peak_mib": full_mb,
+        "direct_seconds": direct_s, "direct_peak_mib": direct_mb,
+        "incremental_seconds": inc_s, "incremental_peak_mib": inc_mb, "dbt_over_direct": ratio,
+        "incremental_over_full": inc_ratio,
+    }  # fmt: skip
+    out = ROOT / "benchmarks" / "results" / f"warehouse_build_{events // 1000}k.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"  written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

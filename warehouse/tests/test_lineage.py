@@ -1,0 +1,106 @@
+"""OpenLineage events of a run: valid against the spec's JSON schemas, with column lineage."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from warehouse import lineage
+from warehouse.dbt_runner import run
+from warehouse.tests.conftest import engine_for, make_target
+from warehouse.tests.test_pipeline import broken_project, copy_warehouse
+
+SPEC = Path(__file__).parent / "openlineage-spec"  # the spec's schemas, 2-0-2 (Apache-2.0)
+
+
+@pytest.fixture(scope="module")
+def registry():
+    resources = []
+    for path in SPEC.glob("*.json"):
+        contents = json.loads(path.read_text())
+        if "$id" in contents:
+            resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+def validate(event, registry):
+    core = json.loads((SPEC / "OpenLineage.json").read_text())
+    errors = list(Draft202012Validator(core, registry=registry).iter_errors(event))
+    for facet in _facets(event):
+        schema = {"$ref": facet["_schemaURL"]}
+        errors += list(Draft202012Validator(schema, registry=registry).iter_errors(facet))
+    assert errors == [], [e.message for e in errors]
+
+
+def _facets(event):
+    yield from event["run"].get("facets", {}).values()
+    yield from event["job"].get("facets", {}).values()
+    for dataset in event.get("inputs", []) + event.get("outputs", []):
+        yield from dataset.get("facets", {}).values()
+        yield from dataset.get("outputFacets", {}).values()
+
+
+def events_for(target, result):
+    manifest = json.loads(Path(result.manifest_path).read_text())
+
+    def namer(node):
+        if node["resource_type"] == "source":
+            return f"file://{target.lake_url}", f"raw/{node['name']}"
+        return f"duckdb://{target.duckdb_path}", f"{node['schema']}.{node['name']}"
+
+    with engine_for(target) as engine:
+        columns_of = lineage.column_reader(engine)
+        parent = "7f9c2c55-5d0e-4a7e-9c55-3f1f1b2b1a10"
+        return lineage.build_events(
+            manifest,
+            result.nodes,
+            parent_run_id=parent,
+            job_name="daily",
+            datasets=namer,
+            columns_of=columns_of,
+        )
+
+
+def test_every_model_gets_a_valid_start_and_complete_event(hand_built, registry):
+    target, result = hand_built
+    events = events_for(target, result)
+    models = {
+        n.unique_id.split(".")[-1] for n in result.nodes if n.unique_id.startswith(("model.", "snapshot."))
+    }
+    assert {e["job"]["name"] for e in events} == models
+    assert sorted(e["eventType"] for e in events) == sorted(["START", "COMPLETE"] * len(models))
+    for event in events:
+        validate(event, registry)
+
+
+def test_star_schema_outputs_carry_column_lineage_back_to_cleansed(hand_built):
+    target, result = hand_built
+    complete = {e["job"]["name"]: e for e in events_for(target, result) if e["eventType"] == "COMPLETE"}
+    fact = complete["fact_work_order_event"]["outputs"][0]
+    edges = fact["facets"]["columnLineage"]["fields"]
+    assert edges["event_id"]["inputFields"][0]["name"] == "cleansed.stg_work_order_events"
+    assert edges["event_id"]["inputFields"][0]["transformations"][0]["subtype"] == "IDENTITY"
+    assert [f["field"] for f in edges["date_day"]["inputFields"]] == ["occurred_at"]
+    tenant = complete["dim_tenant"]["outputs"][0]["facets"]["columnLineage"]["fields"]
+    assert [f["field"] for f in tenant["valid_from"]["inputFields"]] == ["dbt_valid_from"]
+    assert (
+        complete["fact_work_order_event"]["outputs"][0]["facets"]["schema"]["fields"][0]["name"] == "event_id"
+    )
+    staging_inputs = complete["stg_tenants"]["inputs"]
+    assert staging_inputs == [{"namespace": f"file://{target.lake_url}", "name": "raw/tenants", "facets": {}}]
+    assert "columnLineage" not in complete["mart_revenue_monthly"]["outputs"][0]["facets"]  # table level only
+
+
+def test_a_failed_model_gets_a_valid_fail_event_with_the_error(hand_built, tmp_path, registry):
+    source, _ = hand_built
+    target = replace(make_target(tmp_path), lake_url=source.lake_url)
+    copy_warehouse(source, target)
+    broken = replace(target, project_dir=broken_project(tmp_path, "stg_assets", "select nonsense from"))
+    result = run(broken, "build", select=["stg_assets"])
+    (event,) = [e for e in events_for(target, result) if e["eventType"] == "FAIL"]
+    assert event["job"]["name"] == "stg_assets"
+    assert "syntax error" in event["run"]["facets"]["errorMessage"]["message"].lower()
+    validate(event, registry)
