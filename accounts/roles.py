@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_readinessscore",
         "governance.view_snapshot",
         "warehouse.view_jobrun",
+        "warehouse.view_warehousemodel",
         "submissions.view_application",
         "submissions.view_sequence",
         "submissions.view_leaf",
@@ -99,6 +100,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "catalog.change_classificationsuggestion",
         "catalog.add_lineageevent",
         "warehouse.view_jobrun",
+        "warehouse.run_jobrun",
+        "warehouse.view_warehousemodel",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

@@ -313,3 +313,41 @@ CELERY_BEAT_SCHEDULE["submissions-correspondence-reminders"] = {
     "task": "submissions.tasks.send_correspondence_reminders",
     "schedule": crontab(hour=6, minute=30),
 }
+
+# --- warehouse (issue 4) ---
+# Cold storage for the lake (retention moves old partitions there); empty = none configured.
+WAREHOUSE_COLD_LAKE_URL = env.str("WAREHOUSE_COLD_LAKE_URL", default="")
+WAREHOUSE_WORK_DIR = env.str("WAREHOUSE_WORK_DIR", default=str(VAR_DIR / "dbt"))
+WAREHOUSE_DBT_THREADS = env.int("WAREHOUSE_DBT_THREADS", default=2)
+# Key of the keyed hash that tokenises L3/L4 columns in the cleansed layer. Derived from
+# SECRET_KEY when unset; set it explicitly in production so rotating SECRET_KEY keeps tokens stable.
+WAREHOUSE_TOKEN_KEY = (
+    env.str("WAREHOUSE_TOKEN_KEY", default="")
+    or __import__("hashlib").sha256(f"custodian-warehouse-token:{SECRET_KEY}".encode()).hexdigest()
+)
+WAREHOUSE_BIGQUERY_PROJECT = env.str("WAREHOUSE_BIGQUERY_PROJECT", default="")
+WAREHOUSE_BIGQUERY_LOCATION = env.str("WAREHOUSE_BIGQUERY_LOCATION", default="US")
+WAREHOUSE_BIGQUERY_ENDPOINT = env.str("WAREHOUSE_BIGQUERY_ENDPOINT", default="")  # the emulator, in tests
+# Receives each run's OpenLineage events and dbt artifacts (see docs/warehouse.md); the catalog's
+# ingestion is plugged in here after merging.
+WAREHOUSE_LINEAGE_SINK = env.str("WAREHOUSE_LINEAGE_SINK", default="warehouse.lineage.log_sink")
+WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "warehouse-events": {
+            "task": "warehouse.tasks.run_scheduled_job",
+            "schedule": crontab(minute="*/5"),
+            "args": ["events"],
+        },
+        "warehouse-hourly-aggregates": {
+            "task": "warehouse.tasks.run_scheduled_job",
+            "schedule": crontab(minute=7),
+            "args": ["hourly"],
+        },
+        "warehouse-daily-reports": {
+            "task": "warehouse.tasks.run_scheduled_job",
+            "schedule": crontab(hour=3, minute=30),
+            "args": ["daily"],
+        },
+    }
+)

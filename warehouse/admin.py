@@ -1,12 +1,57 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.admin_trail import ReadOnlyAdmin
-from warehouse.models import JobRun
+from warehouse.models import JobRun, WarehouseModel
+from warehouse.services import job_run_request
 
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["job", "status", "progress", "rows_written", "started_at", "finished_at"]
-    list_filter = ["status", "job", "created_at"]
-    search_fields = ["job", "error", "task_id"]
+    list_display = ["job", "trigger", "status", "progress_bar", "current_node", "rows_written", "retries",
+                    "requested_by", "started_at", "finished_at"]  # fmt: skip
+    list_filter = ["status", "job", "trigger", "full_refresh", "created_at"]
+    list_select_related = ["requested_by"]
+    search_fields = ["job", "selection", "error", "task_id"]
     date_hierarchy = "created_at"
+    actions = ["run_again"]
+
+    @admin.display(description="Progress", ordering="progress")
+    def progress_bar(self, obj):
+        return format_html('<progress max="100" value="{}"></progress> {}%', obj.progress, obj.progress)
+
+    @admin.action(description="Run now (the same job again)", permissions=["run"])
+    def run_again(self, request, queryset):
+        for run in queryset:
+            job_run_request(job=run.job, selection=run.selection, full_refresh=run.full_refresh,
+                            actor=request.user)  # fmt: skip
+        self.message_user(request, f"{queryset.count()} job(s) queued.", messages.SUCCESS)
+
+    def has_run_permission(self, request):
+        return request.user.has_perm("warehouse.run_jobrun")
+
+
+@admin.register(WarehouseModel)
+class WarehouseModelAdmin(ReadOnlyAdmin):
+    list_display = ["name", "layer", "last_status", "last_rows", "last_run_at", "freshness", "last_run"]
+    list_filter = ["layer", "last_status"]
+    list_select_related = ["last_run"]
+    search_fields = ["name", "unique_id", "last_message"]
+    actions = ["run_now"]
+
+    @admin.display(description="Data age", ordering="last_success_at")
+    def freshness(self, obj):
+        if obj.last_success_at is None:
+            return "never built"
+        minutes = int((timezone.now() - obj.last_success_at).total_seconds() // 60)
+        return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+    @admin.action(description="Run now (these models)", permissions=["run"])
+    def run_now(self, request, queryset):
+        names = " ".join(queryset.values_list("name", flat=True))
+        job_run_request(job="models", selection=names, actor=request.user)
+        self.message_user(request, f"Queued a run of: {names}", messages.SUCCESS)
+
+    def has_run_permission(self, request):
+        return request.user.has_perm("warehouse.run_jobrun")

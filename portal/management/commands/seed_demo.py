@@ -6,6 +6,7 @@ from accounts.demo import seed_accounts
 from catalog.demo import seed_catalog
 from governance.demo import seed_governance
 from submissions.demo import seed_submissions
+from warehouse.demo import seed_warehouse
 
 
 class Command(AuditedCommand):
@@ -18,6 +19,7 @@ class Command(AuditedCommand):
         seed_catalog()
         seed_governance()
         seed_submissions()
+        self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")

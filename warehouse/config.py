@@ -1,0 +1,44 @@
+"""The warehouse's plain-Python parts (engine, lake, dbt runner), configured from settings."""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from warehouse.dbt_runner import DbtTarget
+from warehouse.engine import Engine, EngineConfig, get_engine
+from warehouse.lake import Lake
+
+
+def engine_config(*, read_only: bool = False) -> EngineConfig:
+    return EngineConfig(
+        backend=settings.WAREHOUSE_BACKEND,
+        duckdb_path=settings.WAREHOUSE_DUCKDB_PATH,
+        read_only=read_only,
+        bigquery_project=settings.WAREHOUSE_BIGQUERY_PROJECT,
+        bigquery_location=settings.WAREHOUSE_BIGQUERY_LOCATION,
+        bigquery_endpoint=settings.WAREHOUSE_BIGQUERY_ENDPOINT,
+    )
+
+
+def engine(*, read_only: bool = False) -> Engine:
+    if settings.WAREHOUSE_BACKEND == "duckdb":
+        Path(settings.WAREHOUSE_DUCKDB_PATH).parent.mkdir(parents=True, exist_ok=True)
+    return get_engine(engine_config(read_only=read_only))
+
+
+def lake() -> Lake:
+    return Lake(settings.LAKE_URL, cold_url=settings.WAREHOUSE_COLD_LAKE_URL or None)
+
+
+def dbt_target() -> DbtTarget:
+    return DbtTarget(
+        work_dir=settings.WAREHOUSE_WORK_DIR,
+        lake_url=lake().root_url,
+        backend=settings.WAREHOUSE_BACKEND,
+        duckdb_path=settings.WAREHOUSE_DUCKDB_PATH,
+        token_key=settings.WAREHOUSE_TOKEN_KEY,
+        threads=settings.WAREHOUSE_DBT_THREADS,
+        bigquery_project=settings.WAREHOUSE_BIGQUERY_PROJECT,
+        bigquery_location=settings.WAREHOUSE_BIGQUERY_LOCATION,
+        bigquery_endpoint=settings.WAREHOUSE_BIGQUERY_ENDPOINT,
+    )

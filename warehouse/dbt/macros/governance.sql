@@ -1,0 +1,28 @@
+{#- The select list of a cleansed table, with each column treated as its classification says:
+    `tokenise` replaces the value by a keyed hash (joins still work, the value is gone),
+    `drop` leaves the column out. Policies come from var('column_policies'). -#}
+{% macro governed_columns(table, columns) -%}
+    {%- set policies = var('column_policies', {}).get(table, {}) -%}
+    {%- set rendered = [] -%}
+    {%- for column in columns -%}
+        {%- set policy = policies.get(column, 'keep') -%}
+        {%- if policy == 'tokenise' -%}
+            {%- do rendered.append(tokenise(column) ~ ' as ' ~ column) -%}
+        {%- elif policy != 'drop' -%}
+            {%- do rendered.append(column) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ rendered | join(',\n    ') }}
+{%- endmacro %}
+
+{% macro tokenise(column) -%}
+    {{ return(adapter.dispatch('tokenise')(column)) }}
+{%- endmacro %}
+
+{% macro default__tokenise(column) -%}
+    sha256('{{ var("token_key") }}' || '|' || cast({{ column }} as varchar))
+{%- endmacro %}
+
+{% macro bigquery__tokenise(column) -%}
+    to_hex(sha256(concat('{{ var("token_key") }}', '|', cast({{ column }} as string))))
+{%- endmacro %}

@@ -1,0 +1,166 @@
+"""Run the dbt project (`warehouse/dbt/`) through dbt-core's programmatic runner.
+
+Plain Python, no Django: the caller passes a `DbtTarget` (built from settings by
+`warehouse.services`). The profile is written at run time into the work directory, so no
+connection details or keys live in the repository. Progress arrives per finished node.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent / "dbt"
+FINISHED_EVENTS = {"NodeFinished"}
+
+
+@dataclass(frozen=True)
+class DbtTarget:
+    work_dir: str
+    lake_url: str
+    backend: str = "duckdb"
+    duckdb_path: str = ""
+    token_key: str = ""
+    threads: int = 1
+    bigquery_project: str = ""
+    bigquery_location: str = "US"
+    bigquery_endpoint: str = ""
+    bigquery_dataset: str = "analytics"
+    column_policies: dict | None = None
+    project_dir: str = str(PROJECT_DIR)
+
+    @property
+    def target_path(self) -> Path:
+        return Path(self.work_dir) / "target"
+
+
+@dataclass
+class NodeOutcome:
+    unique_id: str
+    status: str
+    message: str = ""
+    rows: int | None = None
+    execution_time: float = 0.0
+
+
+@dataclass
+class DbtRunResult:
+    success: bool
+    command: list[str]
+    nodes: list[NodeOutcome] = field(default_factory=list)
+    error: str = ""
+    manifest_path: str = ""
+    run_results_path: str = ""
+
+    @property
+    def failed(self) -> list[NodeOutcome]:
+        return [n for n in self.nodes if n.status in {"error", "fail", "skipped"}]
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{len(self.nodes)} nodes succeeded"
+        lines = [f"{n.unique_id}: {n.status} {n.message}".strip() for n in self.failed]
+        return "\n".join([self.error, *lines]).strip()
+
+
+def profile_for(target: DbtTarget) -> dict:
+    if target.backend == "duckdb":
+        output = {"type": "duckdb", "path": target.duckdb_path, "threads": target.threads, "schema": "main"}
+    elif target.backend == "bigquery":
+        output = {
+            "type": "bigquery", "method": "oauth", "project": target.bigquery_project,
+            "dataset": target.bigquery_dataset, "location": target.bigquery_location,
+            "threads": target.threads,
+        }  # fmt: skip
+        if target.bigquery_endpoint:
+            output["api_endpoint"] = target.bigquery_endpoint
+    else:
+        raise ValueError(f"No dbt profile for backend {target.backend!r}.")
+    return {"custodian": {"target": target.backend, "outputs": {target.backend: output}}}
+
+
+def write_profile(target: DbtTarget) -> Path:
+    profiles_dir = Path(target.work_dir) / "profiles"
+    profiles_dir.mkdir(parents=True, exist_ok=True)
+    path = profiles_dir / "profiles.yml"
+    path.write_text(yaml.safe_dump(profile_for(target)))
+    path.chmod(0o600)
+    return profiles_dir
+
+
+def run(
+    target: DbtTarget,
+    command: str = "build",
+    *,
+    select: list[str] | None = None,
+    full_refresh: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    keep_artifacts_in: str | None = None,
+) -> DbtRunResult:
+    """Run one dbt command; returns what each node did. Never raises for model failures."""
+    from dbt.cli.main import dbtRunner
+
+    variables = {"lake_root": target.lake_url.rstrip("/"), "token_key": target.token_key}
+    if target.column_policies is not None:
+        variables["column_policies"] = target.column_policies
+    args = [
+        command, "--project-dir", target.project_dir, "--profiles-dir", str(write_profile(target)),
+        "--target-path", str(target.target_path), "--log-path", str(Path(target.work_dir) / "logs"),
+        "--vars", json.dumps(variables), "--no-use-colors", "--quiet",
+    ]  # fmt: skip
+    if select:
+        args += ["--select", *select]
+    if full_refresh:
+        args.append("--full-refresh")
+    progress = _Progress(on_progress)
+    outcome = dbtRunner(callbacks=[progress]).invoke(args)
+    result = DbtRunResult(success=bool(outcome.success), command=args[:1] + (select or []))
+    if outcome.exception is not None:
+        result.error = f"dbt could not run: {outcome.exception}"
+    result.nodes = _nodes(outcome.result)
+    _artifacts(target, result, keep_artifacts_in)
+    return result
+
+
+class _Progress:
+    """dbt event callback: counts finished nodes against the total dbt announces."""
+
+    def __init__(self, report):
+        self.report, self.done, self.total = report, 0, 0
+
+    def __call__(self, event):
+        name = event.info.name
+        data = event.data
+        if hasattr(data, "total") and getattr(data, "total", 0):
+            self.total = max(self.total, data.total)
+        if name in FINISHED_EVENTS:
+            self.done += 1
+            if self.report:
+                node = getattr(getattr(data, "node_info", None), "unique_id", "")
+                self.report(self.done, max(self.total, self.done), node)
+
+
+def _nodes(results) -> list[NodeOutcome]:
+    nodes = []
+    for r in getattr(results, "results", None) or []:
+        rows = (r.adapter_response or {}).get("rows_affected")
+        nodes.append(
+            NodeOutcome(r.node.unique_id, str(r.status), r.message or "", rows, r.execution_time or 0.0)
+        )
+    return nodes
+
+
+def _artifacts(target: DbtTarget, result: DbtRunResult, keep_in: str | None) -> None:
+    for name, attr in (("manifest.json", "manifest_path"), ("run_results.json", "run_results_path")):
+        source = target.target_path / name
+        if not source.exists():
+            continue
+        if keep_in:
+            Path(keep_in).mkdir(parents=True, exist_ok=True)
+            source = Path(shutil.copy2(source, Path(keep_in) / name))
+        setattr(result, attr, str(source))

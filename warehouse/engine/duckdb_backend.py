@@ -1,0 +1,115 @@
+"""DuckDB backend: a file under var/ (or memory), schemas play the role of datasets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, split_name
+
+
+class DuckDBEngine(Engine):
+    def __init__(self, config: EngineConfig):
+        self.config = config
+        try:
+            self.con = duckdb.connect(config.duckdb_path, read_only=config.read_only)
+        except duckdb.Error as exc:
+            raise EngineError(f"Cannot open the DuckDB warehouse {config.duckdb_path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.con.close()
+
+    def quote(self, table: str) -> str:
+        dataset, name = split_name(table)
+        return f'"{dataset}"."{name}"'
+
+    def _run(self, sql: str, params: dict[str, Any] | None):
+        # One cursor per statement: DuckDB 2.0 refuses new work on a connection whose last
+        # result was not fully consumed (stack notes).
+        cursor = self.con.cursor()
+        try:
+            return cursor, cursor.execute(sql, params or {})
+        except duckdb.Error as exc:
+            cursor.close()
+            raise EngineError(f"{exc}") from exc
+
+    def execute(self, sql, params=None):
+        cursor, _ = self._run(sql, params)
+        cursor.close()
+
+    def query(self, sql, params=None) -> pa.Table:
+        cursor = self.con.cursor()
+        try:
+            return cursor.sql(sql, params=params or None).to_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(f"{exc}") from exc
+        finally:
+            cursor.close()
+
+    def _ensure_schema(self, table: str) -> None:
+        dataset, _ = split_name(table)
+        self.execute(f'create schema if not exists "{dataset}"')
+
+    def load_parquet(self, table, uris, *, replace=True):
+        self._ensure_schema(table)
+        files = ", ".join("'" + u.replace("'", "''") + "'" for u in uris)
+        source = f"read_parquet([{files}], hive_partitioning = true, union_by_name = true)"
+        verb = "create or replace table" if replace else "insert into"
+        as_ = "as" if replace else ""
+        sql = f"{verb} {self.quote(table)} {as_} select * from {source}"  # noqa: S608 - quoted identifiers
+        self.execute(sql)
+        return self.row_count(table)
+
+    def write_arrow(self, table, data, *, replace=True):
+        self._ensure_schema(table)
+        cursor = self.con.cursor()
+        try:
+            cursor.register("_incoming", data)
+            verb = "create or replace table" if replace else "insert into"
+            as_ = "as" if replace else ""
+            cursor.execute(f"{verb} {self.quote(table)} {as_} select * from _incoming")  # noqa: S608
+        except duckdb.Error as exc:
+            raise EngineError(str(exc)) from exc
+        finally:
+            cursor.close()
+        return data.num_rows
+
+    def merge(self, target, data, keys):
+        self._ensure_schema(target)
+        if target not in self.tables(split_name(target)[0]):
+            return self.write_arrow(target, data)
+        on = " and ".join(f't."{k}" = s."{k}"' for k in keys)
+        cursor = self.con.cursor()
+        try:
+            cursor.register("_incoming", data)
+            cursor.execute("begin")
+            cursor.execute(f"delete from {self.quote(target)} t using _incoming s where {on}")  # noqa: S608
+            cursor.execute(f"insert into {self.quote(target)} by name select * from _incoming")  # noqa: S608
+            cursor.execute("commit")
+        except duckdb.Error as exc:
+            cursor.execute("rollback")
+            raise EngineError(str(exc)) from exc
+        finally:
+            cursor.close()
+        return data.num_rows
+
+    def tables(self, dataset=None):
+        sql = "select table_schema || '.' || table_name as t from information_schema.tables"
+        params = {}
+        if dataset:
+            sql += " where table_schema = $dataset"
+            params["dataset"] = dataset
+        return sorted(self.query(sql, params).column("t").to_pylist())
+
+    def describe(self, table):
+        dataset, name = split_name(table)
+        rows = self.query(
+            "select column_name, data_type, is_nullable from information_schema.columns"
+            " where table_schema = $d and table_name = $t order by ordinal_position",
+            {"d": dataset, "t": name},
+        ).to_pylist()
+        if not rows:
+            raise EngineError(f"No table {table}.")
+        return [Column(r["column_name"], r["data_type"], r["is_nullable"] == "YES") for r in rows]

@@ -1,0 +1,160 @@
+"""Writes of the warehouse app: requesting, running and recording jobs."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import traceback as tb
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from warehouse import config, dbt_runner, lineage
+from warehouse.jobs import job_for
+from warehouse.models import JobRun, WarehouseModel
+from warehouse.publish import publish_layers
+
+logger = logging.getLogger(__name__)
+
+
+def job_run_request(*, job: str, actor, selection: str = "", full_refresh: bool = False,
+                    trigger: str = JobRun.Trigger.MANUAL) -> JobRun:  # fmt: skip
+    """Queue a job run; the worker picks it up after the transaction commits."""
+    from warehouse.tasks import run_job
+
+    if actor is not None and actor.is_authenticated and not actor.has_perm("warehouse.run_jobrun"):
+        raise PermissionDenied("You may not start warehouse jobs.")
+    with transaction.atomic():
+        run = JobRun.objects.create(
+            job=job, selection=selection, full_refresh=full_refresh, trigger=trigger,
+            requested_by=actor if actor is not None and actor.is_authenticated else None,
+        )  # fmt: skip
+        transaction.on_commit(lambda: run_job.delay(run.pk))
+    return run
+
+
+def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
+    """Run the job's dbt selection, recording progress, outcome, model states and lineage.
+
+    Safe to call again for the same run (a worker killed midway, a retry): every model replaces
+    its own output atomically and incremental models upsert on their keys.
+    """
+    run = _start(job_run_id)
+    job = job_for(run.job, run.selection)
+
+    def progress(done, total, node):
+        percent = min(99, int(100 * done / max(total, 1)))
+        JobRun.objects.filter(pk=run.pk).update(progress=percent, current_node=node[:300])
+        if on_progress:
+            on_progress(done, total, node)
+
+    try:
+        result = _in_thread_reporting(
+            lambda report: dbt_runner.run(
+                config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,
+                on_progress=report, keep_artifacts_in=f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}",
+            ),
+            progress,
+        )  # fmt: skip
+        published = publish_layers() if result.success and job.publish_to_lake else 0
+    except Exception as exc:
+        return _finish(run, None, error=f"{type(exc).__name__}: {exc}", trace=tb.format_exc())
+    return _finish(run, result, published=published)
+
+
+def _in_thread_reporting(work, report):
+    """Run `work(report)` in a thread; `report` calls are replayed here, on the caller's thread.
+
+    dbt reports progress from its own worker threads; writing the JobRun from there would use
+    another database connection (and block on SQLite's lock held by this one).
+    """
+    updates: queue.Queue = queue.Queue()
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["result"] = work(lambda *args: updates.put(args))
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="dbt-run", daemon=True)
+    thread.start()
+    while thread.is_alive() or not updates.empty():
+        try:
+            report(*updates.get(timeout=0.2))
+        except queue.Empty:
+            continue
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _start(job_run_id: int) -> JobRun:
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(pk=job_run_id)
+        if run.status == JobRun.Status.RUNNING:
+            run.retries += 1  # the previous attempt died without finishing
+        run.status, run.started_at, run.progress = JobRun.Status.RUNNING, timezone.now(), 0
+        run.error = run.traceback = ""
+        run.save()
+    return run
+
+
+def _finish(run: JobRun, result, *, error: str = "", trace: str = "", published: int = 0) -> JobRun:
+    now = timezone.now()
+    with transaction.atomic():
+        run.refresh_from_db()
+        run.finished_at = now
+        if result is not None:
+            run.results = [n.__dict__ for n in result.nodes]
+            run.rows_written = (
+                sum(n.rows or 0 for n in result.nodes if n.unique_id.startswith("model.")) + published
+            )
+            run.rows_read = sum(n.rows or 0 for n in result.nodes if n.unique_id.startswith("model.stg_"))
+            error = error or ("" if result.success else result.summary())
+            _record_models(run, result, now)
+        run.status = JobRun.Status.FAILED if error else JobRun.Status.SUCCEEDED
+        run.progress = run.progress if error else 100
+        run.error, run.traceback = error, trace
+        run.save()
+    if result is not None:
+        lineage.emit_for_run(run, result)
+    return run
+
+
+def _record_models(run: JobRun, result, now) -> None:
+    for node in result.nodes:
+        kind, _, name = node.unique_id.split(".", 2)
+        if kind not in {"model", "snapshot"}:
+            continue
+        state, _ = WarehouseModel.objects.get_or_create(
+            unique_id=node.unique_id, defaults={"name": name, "layer": lineage.layer_of(node.unique_id)}
+        )
+        state.last_status, state.last_message, state.last_rows = node.status, node.message[:2000], node.rows
+        state.last_run, state.last_run_at = run, now
+        if node.status == "success":
+            state.last_success_at = now
+        state.save()
+
+
+def job_run_fail_alert(*, job_run_id: int) -> None:
+    """Tell the data stewards that a job failed for good (after its retries)."""
+    from django.contrib.auth.models import Group
+    from django.core.mail import send_mail
+
+    from accounts import roles
+
+    run = JobRun.objects.get(pk=job_run_id)
+    group = Group.objects.filter(name=roles.DATA_STEWARD).first()
+    recipients = sorted({u.email for u in group.user_set.filter(is_active=True) if u.email}) if group else []
+    if recipients:
+        send_mail(
+            f"[Custodian] warehouse job {run.job} failed",
+            f"Job run {run.pk} ({run.job}) failed after {run.retries} retries:\n\n{run.error}",
+            None, recipients,
+        )  # fmt: skip
+    logger.error("Warehouse job run %s (%s) failed: %s", run.pk, run.job, run.error)

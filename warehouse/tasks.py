@@ -1,0 +1,30 @@
+"""Celery tasks: take ids, call services, safe to run twice."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import F
+
+from warehouse.models import JobRun
+from warehouse.services import job_run_execute, job_run_fail_alert
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def run_job(self, job_run_id: int) -> str:
+    """Run a queued job; a failed run is retried with exponential back-off, then alerts."""
+    JobRun.objects.filter(pk=job_run_id, task_id="").update(task_id=self.request.id or "")
+    run = job_run_execute(job_run_id=job_run_id)
+    if run.status != JobRun.Status.FAILED:
+        return run.status
+    if self.request.retries < settings.WAREHOUSE_JOB_MAX_RETRIES:
+        JobRun.objects.filter(pk=job_run_id).update(retries=F("retries") + 1)
+        raise self.retry(countdown=60 * 2**self.request.retries)
+    job_run_fail_alert(job_run_id=job_run_id)
+    return run.status
+
+
+@shared_task
+def run_scheduled_job(job: str) -> int:
+    """Beat's entry point: one job run per tick, recorded like any other."""
+    run = JobRun.objects.create(job=job, trigger=JobRun.Trigger.SCHEDULE)
+    run_job.delay(run.pk)
+    return run.pk

@@ -1,0 +1,147 @@
+"""The dbt pipeline as a whole: history, incremental runs, failures, and a killed run."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from warehouse.dbt_runner import PROJECT_DIR, run
+from warehouse.lake import Lake
+from warehouse.source import generate
+from warehouse.tests.conftest import build, engine_for, make_target
+from warehouse.tests.fixture_lake import tenant, write, write_fixture
+
+COMPARED = [
+    "curated.fact_work_order_event", "curated.fact_usage_event", "curated.fact_billing_event",
+    "marts.mart_revenue_monthly", "marts.mart_work_orders_monthly", "marts.mart_engagement_monthly",
+]  # fmt: skip
+
+
+def copy_warehouse(source, target):
+    """Copy a DuckDB warehouse with its write-ahead log (dbt-duckdb keeps its connection open)."""
+    for suffix in ("", ".wal"):
+        if Path(source.duckdb_path + suffix).exists():
+            shutil.copy(source.duckdb_path + suffix, target.duckdb_path + suffix)
+
+
+def snapshot(target, table):
+    with engine_for(target) as engine:
+        data = engine.read_table(table)
+    return sorted(data.to_pylist(), key=repr)
+
+
+def test_tenant_dimension_keeps_history_of_tier_and_region_changes(tmp_path):
+    target = make_target(tmp_path)
+    lake = Lake(target.lake_url)
+    write_fixture(lake)
+    build(target)
+    write(lake, "tenants", [tenant(1, "2025-03-10T09:00", tier="growth", region="eu", op="u")], batch="later")
+    build(target)
+    with engine_for(target) as engine:
+        versions = engine.query(
+            "select tier, region, valid_from, valid_to, is_current from curated.dim_tenant "
+            "where tenant_id = 1 order by valid_from"
+        ).to_pylist()
+    assert [(v["tier"], v["region"], v["is_current"]) for v in versions] == [
+        ("starter", "us", False),
+        ("growth", "eu", True),
+    ]
+    assert versions[0]["valid_to"] == versions[1]["valid_from"] == datetime(2025, 3, 10, 9)
+
+
+def test_incremental_run_equals_full_refresh_on_the_same_data(tmp_path):
+    cutoff = datetime(2025, 3, 14, 12)
+    incremental = make_target(tmp_path / "inc")
+    generate(Lake(incremental.lake_url), tenants=5, months=4, seed=3, until=cutoff)
+    build(incremental)
+    generate(Lake(incremental.lake_url), tenants=5, months=4, seed=3, since=cutoff)
+    build(incremental)
+
+    full = make_target(tmp_path / "full")
+    generate(Lake(full.lake_url), tenants=5, months=4, seed=3)
+    build(full, full_refresh=True)
+    for table in COMPARED:
+        assert snapshot(incremental, table) == snapshot(full, table), table
+
+
+def test_incremental_run_reads_only_new_partitions(generated_built, tmp_path):
+    source, _ = generated_built
+    target = make_target(tmp_path)
+    shutil.copytree(source.lake_url, target.lake_url)
+    copy_warehouse(source, target)
+    oldest = Lake(target.lake_url).files("raw", "work_order_events")[0]
+    Path(oldest).write_bytes(b"not parquet at all")  # an old partition no incremental run may open
+    assert run(target, "build", select=["stg_work_order_events"]).success
+    failed = run(target, "build", select=["stg_work_order_events"], full_refresh=True)
+    assert not failed.success  # a full refresh does read it, and fails on it
+
+
+def broken_project(tmp_path, model, sql) -> str:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "models" / "staging" / f"{model}.sql").write_text(sql)
+    return str(project)
+
+
+def test_a_broken_model_fails_clearly_keeps_its_output_and_blocks_dependants(hand_built, tmp_path):
+    source, _ = hand_built
+    target = replace(make_target(tmp_path), lake_url=source.lake_url)
+    copy_warehouse(source, target)
+    before = snapshot(target, "cleansed.stg_agent_runs")
+    broken = replace(target, project_dir=broken_project(tmp_path, "stg_agent_runs", "select nonsense from"))
+    result = run(broken, "build")
+    assert not result.success
+    status = {n.unique_id.split(".")[-1]: n for n in result.nodes}
+    assert status["stg_agent_runs"].status == "error"
+    assert "syntax error" in status["stg_agent_runs"].message.lower()
+    assert status["fact_agent_run"].status == "skipped"
+    assert status["mart_agent_monthly"].status == "skipped"
+    assert status["fact_work_order_event"].status == "success"  # unrelated models still ran
+    assert "stg_agent_runs" in result.summary()
+    assert snapshot(target, "cleansed.stg_agent_runs") == before
+
+
+def test_a_missing_input_fails_the_model_and_leaves_its_table_untouched(hand_built, tmp_path):
+    source, _ = hand_built
+    target = make_target(tmp_path)
+    shutil.copytree(source.lake_url, target.lake_url)
+    copy_warehouse(source, target)
+    before = snapshot(target, "curated.fact_support_ticket")
+    Lake(target.lake_url).drop_table("raw", "support_tickets")
+    result = run(target, "build", select=["+mart_support_monthly"])
+    status = {n.unique_id.split(".")[-1]: n.status for n in result.nodes}
+    assert not result.success
+    assert status["stg_support_tickets"] == "error"
+    assert status["fact_support_ticket"] == status["mart_support_monthly"] == "skipped"
+    assert snapshot(target, "curated.fact_support_ticket") == before
+
+
+KILLABLE = """
+import sys
+from warehouse.dbt_runner import DbtTarget, run
+target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3], token_key="test-key")
+run(target, "build", on_progress=lambda done, total, node: print(done, node, flush=True))
+"""
+
+
+def test_a_run_killed_midway_and_retried_has_no_duplicate_and_no_missing_row(generated_built, tmp_path):
+    reference, _ = generated_built
+    target = replace(make_target(tmp_path), lake_url=reference.lake_url)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, target.work_dir, target.lake_url, target.duckdb_path],
+        stdout=subprocess.PIPE, text=True, cwd=Path(PROJECT_DIR).parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(PROJECT_DIR).parents[1])},
+    )  # fmt: skip
+    for line in worker.stdout:
+        if int(line.split()[0]) >= 12:  # staging done, facts under way
+            worker.send_signal(signal.SIGKILL)
+            break
+    worker.wait()
+    assert worker.returncode == -signal.SIGKILL
+    build(target)  # the retry
+    for table in COMPARED:
+        assert snapshot(target, table) == snapshot(reference, table), table
