@@ -351,3 +351,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- warehouse CDC (issue 5) ---
+# Where CDC's lineage and schema-change events go (the catalog's ingestion, once merged).
+CDC_CATALOG_SINK = env.str("CDC_CATALOG_SINK", default="warehouse.cdc.lineage.log_sink")
