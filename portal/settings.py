@@ -355,3 +355,5 @@ CELERY_BEAT_SCHEDULE.update(
 # --- warehouse CDC (issue 5) ---
 # Where CDC's lineage and schema-change events go (the catalog's ingestion, once merged).
 CDC_CATALOG_SINK = env.str("CDC_CATALOG_SINK", default="warehouse.cdc.lineage.log_sink")
+CELERY_BEAT_SCHEDULE["warehouse-cdc-monitor"] = {"task": "warehouse.cdc.tasks.cdc_monitor", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["warehouse-cdc-poll"] = {"task": "warehouse.cdc.tasks.cdc_poll_all", "schedule": 60.0}

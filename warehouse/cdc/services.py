@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+import psycopg2
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -253,3 +254,49 @@ def cdc_source_configure(
         source.full_clean()
         source.save()
     return source
+
+
+def cdc_source_poll(*, source: CdcSource, actor, max_changes: int = 200_000) -> Counter:
+    """One polling round for a source in polling mode (the Celery task's body)."""
+    from warehouse.cdc.poller import poll_once
+
+    _require(actor)
+    store = CdcStore(source)
+    try:
+        counts = poll_once(
+            dsn=source.dsn,
+            source=source.name,
+            slot=source.slot,
+            publication=source.publication,
+            lake=config.lake(),
+            store=store,
+            max_changes=max_changes,
+        )
+    except (source_setup.SetupError, psycopg2.Error) as exc:
+        store.error(f"Polling failed: {str(exc).strip()}")
+        raise
+    cdc_source_measure(source=source, actor=actor)
+    return counts
+
+
+def cdc_source_measure(*, source: CdcSource, actor) -> CdcSource:
+    """Measure the slot's lag at the source now and raise or clear the alert."""
+    _require(actor)
+    try:
+        conn = source_setup.connect(source.dsn)
+        try:
+            measured = source_setup.lag(conn, source.slot)
+        finally:
+            conn.close()
+    except source_setup.SetupError as exc:
+        CdcStore(source).error(str(exc))
+        return source
+    if measured is None:
+        CdcStore(source).error(f"Slot {source.slot} is missing at the source.")
+        return source
+    source.refresh_from_db()
+    since = source.last_batch_at or source.snapshot_at
+    behind = (timezone.now() - since).total_seconds() if measured[0] > 0 and since else 0.0
+    return cdc_lag_record(
+        source=source, lag_bytes=measured[0], retained_bytes=measured[1], lag_seconds=behind, actor=actor
+    )
