@@ -22,12 +22,12 @@ import pyarrow.compute as pc
 from warehouse.cdc import decoder, pgtypes
 from warehouse.lake import Lake
 
+ROW_TAGS = (b"I", b"U", b"D")
 META = [
     ("_op", pa.string()),
     ("_lsn", pa.int64()),
     ("_changed_at", pgtypes.TS),
     ("_xid", pa.int64()),
-    ("_before", pa.string()),
 ]
 
 
@@ -38,9 +38,10 @@ def lake_table(relation: decoder.Relation) -> str:
 
 
 def arrow_schema(relation: decoder.Relation) -> pa.Schema:
-    return pa.schema(
-        [*META, *((c.name, pgtypes.arrow_type(c.type_oid, c.type_modifier)) for c in relation.columns)]
-    )
+    columns = [pa.field(c.name, pgtypes.arrow_type(c.type_oid, c.type_modifier)) for c in relation.columns]
+    # The before-image (updates, deletes) as a struct of the same columns: columnar, typed, and
+    # read by DuckDB's union_by_name even when the columns change between files.
+    return pa.schema([*META, pa.field("_before", pa.struct(columns)), *columns])
 
 
 def batch_name(source: str, start: int, end: int, version: int) -> str:
@@ -65,9 +66,45 @@ def recover(lake: Lake, source: str, checkpoint: int) -> list[str]:
 
 @dataclass
 class _Group:
+    """Rows of one table and schema version, kept as PostgreSQL text until published."""
+
     relation: decoder.Relation
     version: int
-    rows: list[dict] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)
+    ops: list[str] = field(default_factory=list)
+    lsns: list[int] = field(default_factory=list)
+    times: list = field(default_factory=list)
+    xids: list = field(default_factory=list)
+    befores: list = field(default_factory=list)
+
+
+def _typed_columns(rel: decoder.Relation, rows: list[tuple]) -> list[pa.Array]:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(rel.columns)
+    return [pgtypes.from_text(pa.array(texts, pa.string()), col.type_oid, col.type_modifier)
+            for col, texts in zip(rel.columns, columns, strict=True)]  # fmt: skip
+
+
+def _before_images(rel: decoder.Relation, befores: list) -> pa.Array:
+    struct_type = arrow_schema(rel).field("_before").type
+    present = [b is not None for b in befores]
+    if not any(present):
+        return pa.nulls(len(befores), struct_type)
+    empty = (None,) * len(rel.columns)
+    fields = _typed_columns(rel, [b if b is not None else empty for b in befores])
+    mask = pc.invert(pa.array(present, pa.bool_()))
+    return pa.StructArray.from_arrays(fields, fields=list(struct_type), mask=mask)
+
+
+def build_table(group: _Group) -> pa.Table:
+    """The group as an Arrow table of the raw layout, each column converted in one go."""
+    rel = group.relation
+    arrays = [
+        pa.array(group.ops, pa.string()), pa.array(group.lsns, pa.int64()), pa.array(group.times, pgtypes.TS),
+        pa.array(group.xids, pa.int64()), _before_images(rel, group.befores),
+        *_typed_columns(rel, group.values),
+    ]  # fmt: skip
+    data = pa.Table.from_arrays(arrays, schema=arrow_schema(rel))
+    return data.append_column("date", pc.strftime(data["_changed_at"], "%Y-%m-%d"))
 
 
 class SchemaRegistry:
@@ -100,6 +137,10 @@ class Batcher:
     # --- feeding ------------------------------------------------------------------------------
     def feed(self, payload: bytes, lsn: int) -> bool:
         """Add one pgoutput message (at WAL position `lsn`); True when a batch should be published."""
+        if payload[:1] in ROW_TAGS:
+            if not self._skip:
+                self._on_row(*decoder.row_change(payload), lsn)
+            return False
         message = decoder.decode(payload)
         handler = getattr(self, f"_on_{type(message).__name__.lower()}")
         return bool(handler(message, lsn))
@@ -114,17 +155,24 @@ class Batcher:
         self._skip = begin.final_lsn < self.checkpoint  # already in the lake: a replay after a crash
 
     def _on_change(self, change: decoder.Change, lsn: int) -> None:
-        if self._skip:
-            return
-        rel, version = self._relation(change.relation_oid)
-        self._txn.append((rel, version, self._row(rel, change, lsn)))
+        if not self._skip:
+            self._on_row(change.op, change.relation_oid, change.before, change.after, lsn)
+
+    def _on_row(self, op: str, oid: int, before: tuple | None, after: tuple | None, lsn: int) -> None:
+        rel, version = self._relation(oid)
+        values = after if after is not None else before
+        if decoder.UNCHANGED_TOAST in values:  # not sent again: the old row has it (REPLICA IDENTITY FULL)
+            values = _fill_toast(values, before)
+        if before is not None and decoder.UNCHANGED_TOAST in before:
+            before = _fill_toast(before, None)
+        self._txn.append((rel, version, op, lsn, values, before if op != "c" else None))
 
     def _on_truncate(self, truncate: decoder.Truncate, lsn: int) -> None:
         if self._skip:
             return
         for oid in truncate.relation_oids:
             rel, version = self._relation(oid)
-            self._txn.append((rel, version, self._meta("t", lsn, None)))
+            self._txn.append((rel, version, "t", lsn, (None,) * len(rel.columns), None))
 
     def _on_commit(self, commit: decoder.Commit, lsn: int) -> bool:
         if self._skip or not self._txn:
@@ -134,9 +182,16 @@ class Batcher:
             return self.rows > 0 and self._due()
         if self.start_lsn is None:
             self.start_lsn, self.opened_at = commit.commit_lsn, time.monotonic()
-        for rel, version, row in self._txn:
+        at, xid = self._begin.commit_time.replace(tzinfo=None), self._begin.xid
+        for rel, version, op, change_lsn, values, image in self._txn:
             key = (lake_table(rel), version)
-            self.groups.setdefault(key, _Group(rel, version)).rows.append(row)
+            group = self.groups.get(key) or self.groups.setdefault(key, _Group(rel, version))
+            group.values.append(values)
+            group.ops.append(op)
+            group.lsns.append(change_lsn)
+            group.times.append(at)
+            group.xids.append(xid)
+            group.befores.append(image)
         self.rows += len(self._txn)
         self.end_lsn, self._txn = commit.end_lsn, []
         return self._due()
@@ -157,34 +212,12 @@ class Batcher:
         except KeyError:
             raise decoder.DecodeError(f"change for relation {oid} before its relation message") from None
 
-    def _meta(self, op: str, lsn: int, before: dict | None) -> dict:
-        return {
-            "_op": op,
-            "_lsn": lsn,
-            "_changed_at": self._commit_time(),
-            "_xid": self._begin.xid,
-            "_before": pgtypes.dumps(before) if before else None,
-        }
-
-    def _commit_time(self):
-        return self._begin.commit_time.replace(tzinfo=None)
-
-    def _row(self, rel: decoder.Relation, change: decoder.Change, lsn: int) -> dict:
-        before = _values(rel, change.before) if change.before is not None else None
-        after = _values(rel, change.after) if change.after is not None else None
-        if after and before:  # unchanged TOAST values: the old row (REPLICA IDENTITY FULL) has them
-            after = {k: before.get(k) if v is decoder.UNCHANGED_TOAST else v for k, v in after.items()}
-        row = self._meta(change.op, lsn, before if change.op != "c" else None)
-        row.update(after if after is not None else before)
-        return row
-
     # --- publishing ---------------------------------------------------------------------------
     def publish(self) -> tuple[int | None, Counter]:
         """Write every group as Parquet under raw/<table>/date=…/; returns (end LSN, rows per table)."""
         counts = Counter()
         for (table, version), group in self.groups.items():
-            data = pa.Table.from_pylist(_clean(group.rows), schema=arrow_schema(group.relation))
-            data = data.append_column("date", pc.strftime(data["_changed_at"], "%Y-%m-%d"))
+            data = build_table(group)
             self.lake.write(
                 "raw", table, data, batch=batch_name(self.source, self.start_lsn, self.end_lsn, version)
             )
@@ -196,22 +229,9 @@ class Batcher:
         return end, counts
 
 
-def _values(rel: decoder.Relation, values: tuple) -> dict:
-    return {
-        col.name: (v if v is None or v is decoder.UNCHANGED_TOAST else _parse(col, v))
-        for col, v in zip(rel.columns, values, strict=True)
-    }
-
-
-_PARSERS: dict[tuple[int, int], object] = {}
-
-
-def _parse(col: decoder.Column, text: str):
-    key = (col.type_oid, col.type_modifier)
-    fn = _PARSERS.get(key) or _PARSERS.setdefault(key, pgtypes.parser(*key))
-    return fn(text)
-
-
-def _clean(rows: list[dict]) -> list[dict]:
-    # An unchanged TOAST value without a before image cannot be known here: stored as null.
-    return [{k: (None if v is decoder.UNCHANGED_TOAST else v) for k, v in row.items()} for row in rows]
+def _fill_toast(values: tuple, before: tuple | None) -> tuple:
+    # Without a before-image the unchanged value cannot be known here: stored as null.
+    return tuple(
+        (before[i] if before is not None else None) if v is decoder.UNCHANGED_TOAST else v
+        for i, v in enumerate(values)
+    )

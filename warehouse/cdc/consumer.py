@@ -56,6 +56,7 @@ class Options:
     retry_seconds: float = 1.0
     max_retry_seconds: float = 30.0
     max_attempts: int | None = None  # None: retry for ever (the service case)
+    stop_after_changes: int | None = None  # benchmarks: stop at the first commit past this many changes
 
 
 @dataclass
@@ -145,14 +146,18 @@ class Consumer:
             options={"proto_version": "1", "publication_names": opts.publication},
         )
         in_txn, last_message, last_beat = False, time.monotonic(), 0.0
+        limit = opts.stop_after_changes
         while not self.stop_requested:
             message = cur.read_message()
             if message is not None:
                 last_message = time.monotonic()
-                kind = message.payload[:1]
-                in_txn = kind != b"C" and (in_txn or kind == b"B")
+                kind = message.payload[0]
+                if kind == 66 or kind == 67:  # B(egin) / C(ommit)
+                    in_txn = kind == 66
                 if batcher.feed(message.payload, message.data_start):
                     self._publish(batcher, cur)
+                if limit is not None and not in_txn and self._enough(batcher, limit):
+                    break
                 continue
             if not in_txn:
                 if batcher.rows and batcher.idle_due():
@@ -170,6 +175,10 @@ class Consumer:
             self._publish(batcher, cur)  # whole transactions received before SIGTERM
         if batcher.checkpoint:
             cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
+
+    def _enough(self, batcher: batch.Batcher, limit: int) -> bool:
+        done = sum(v for k, v in self.stats.items() if not k.startswith("_"))
+        return done + batcher.rows >= limit
 
     def _publish(self, batcher: batch.Batcher, cur) -> None:
         started = batcher.opened_at or time.monotonic()

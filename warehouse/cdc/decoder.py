@@ -35,6 +35,10 @@ class Relation:
     columns: tuple[Column, ...]
 
     @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
     def qualified(self) -> str:
         return f"{self.namespace}.{self.name}"
 
@@ -152,18 +156,57 @@ def _relation(r: _Reader) -> Relation:
 
 
 def _tuple(r: _Reader) -> tuple:
-    values = []
-    for _ in range(r.take("!H")):
-        kind = r.byte()
-        if kind == "n":
-            values.append(None)
-        elif kind == "u":
-            values.append(UNCHANGED_TOAST)
-        elif kind == "t":
-            values.append(r.raw(r.take("!I")).decode())
-        else:
-            raise DecodeError(f"unknown tuple value kind {kind!r} (binary mode is not used)")
-    return tuple(values)
+    values, r.pos = tuple_at(r.data, r.pos)
+    return values
+
+
+def tuple_at(data: bytes, pos: int) -> tuple[tuple, int]:
+    """TupleData at `pos` → (values, position after it). Text values stay UTF-8 bytes: Arrow
+    decodes whole columns at once. The hot loop of capture, hence plain indexing."""
+    try:
+        count = (data[pos] << 8) | data[pos + 1]
+        pos += 2
+        values = []
+        append = values.append
+        for _ in range(count):
+            kind = data[pos]
+            if kind == 116:  # t: text
+                end = pos + 5 + int.from_bytes(data[pos + 1 : pos + 5], "big")
+                if end > len(data):
+                    raise DecodeError("value runs past the end of the message")
+                append(data[pos + 5 : end])
+                pos = end
+            elif kind == 110:  # n: null
+                append(None)
+                pos += 1
+            elif kind == 117:  # u: unchanged TOAST
+                append(UNCHANGED_TOAST)
+                pos += 1
+            else:
+                raise DecodeError(f"unknown tuple value kind {chr(kind)!r} (binary mode is not used)")
+    except IndexError:
+        raise DecodeError("message truncated in a tuple") from None
+    return tuple(values), pos
+
+
+def row_change(data: bytes) -> tuple[str, int, tuple | None, tuple | None]:
+    """Fast path for I/U/D messages: (op, relation oid, before, after) without building objects."""
+    tag = data[0]
+    oid = int.from_bytes(data[1:5], "big")
+    if tag == 73:  # I
+        if data[5] != 78:
+            raise DecodeError("insert without a new tuple")
+        return "c", oid, None, tuple_at(data, 6)[0]
+    if tag == 85:  # U
+        before, pos = None, 5
+        if data[pos] in (75, 79):  # K, O
+            before, pos = tuple_at(data, pos + 1)
+        if data[pos] != 78:
+            raise DecodeError("update without a new tuple")
+        return "u", oid, before, tuple_at(data, pos + 1)[0]
+    if data[5] not in (75, 79):
+        raise DecodeError("delete without an old key or row")
+    return "d", oid, tuple_at(data, 6)[0], None
 
 
 def _insert(r: _Reader) -> Change:

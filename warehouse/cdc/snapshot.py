@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from psycopg2 import sql
 from psycopg2.extras import LogicalReplicationConnection
 
@@ -80,26 +78,20 @@ def _export(dsn, snapshot_name, tables, lake, source, lsn, schemas) -> Counter:
 
 
 def _export_table(conn, rel, lake, source, lsn, version, taken_at) -> int:
-    schema = batch.arrow_schema(rel)
     columns = sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in rel.columns)
     total, chunk_no = 0, 0
     with conn.cursor(name=f"snapshot_{rel.oid}") as cur:
         cur.itersize = CHUNK
         cur.execute(sql.SQL("select {} from {}").format(columns, sql.Identifier(rel.namespace, rel.name)))
         while rows := cur.fetchmany(CHUNK):
+            n = len(rows)
             # The first streamed change may sit exactly at the consistent point: snapshot rows
             # come just before it, so "newest change wins" never ties with them.
-            meta = {"_op": "r", "_lsn": lsn - 1, "_changed_at": taken_at, "_xid": None, "_before": None}
-            records = [{**meta, **batch._values(rel, row)} for row in rows]
-            data = pa.Table.from_pylist(records, schema=schema)
-            data = data.append_column("date", pc.strftime(data["_changed_at"], "%Y-%m-%d"))
-            lake.write(
-                "raw",
-                batch.lake_table(rel),
-                data,
-                batch=f"cdc-{source}-snap{lsn:016x}-{chunk_no:05d}-v{version}",
-            )
-            total, chunk_no = total + len(rows), chunk_no + 1
+            group = batch._Group(rel, version, values=rows, ops=["r"] * n, lsns=[lsn - 1] * n,
+                                 times=[taken_at] * n, xids=[None] * n, befores=[None] * n)  # fmt: skip
+            name = f"cdc-{source}-snap{lsn:016x}-{chunk_no:05d}-v{version}"
+            lake.write("raw", batch.lake_table(rel), batch.build_table(group), batch=name)
+            total, chunk_no = total + n, chunk_no + 1
     return total
 
 

@@ -1,6 +1,5 @@
 """Set-up, snapshot and streaming against a real PostgreSQL with wal_level=logical."""
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -71,13 +70,9 @@ def test_inserts_updates_deletes_truncates_arrive_with_values_and_order(source_d
     insert, update, delete = changes[:3]
     assert insert["created_at"] == datetime(2026, 3, 1, 8, 0)  # stored as UTC
     assert insert["_before"] is None
-    assert json.loads(update["_before"])["email"] == "a@x.example"  # REPLICA IDENTITY FULL before-image
-    assert json.loads(delete["_before"]) == {
-        "user_id": 10,
-        "tenant_id": 1,
-        "email": "b@x.example",
-        "created_at": "2026-03-01 08:00:00",
-    }
+    assert update["_before"]["email"] == "a@x.example"  # REPLICA IDENTITY FULL before-image
+    assert delete["_before"] == {"user_id": 10, "tenant_id": 1, "email": "b@x.example",
+                                 "created_at": datetime(2026, 3, 1, 8, 0)}  # fmt: skip
     assert len({r["_xid"] for r in changes}) == 5  # five autocommitted transactions
     assert all(r["_changed_at"] <= datetime.now(UTC).replace(tzinfo=None) for r in changes)
 
