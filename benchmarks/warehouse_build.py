@@ -65,7 +65,7 @@ def measured(args, cwd=ROOT) -> tuple[float, int]:
     """Seconds and peak RSS (MiB) of one child process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env)  # noqa: S603 - our own steps
+    child = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

@@ -337,6 +337,7 @@ PORTAL_LOGIN_URL = "/portal/"
 # Auditors are signed out after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
 PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)
 
+
 # --- warehouse (issue 4) ---
 # Cold storage for the lake (retention moves old partitions there); empty = none configured.
 WAREHOUSE_COLD_LAKE_URL = env.str("WAREHOUSE_COLD_LAKE_URL", default="")
@@ -353,7 +354,9 @@ WAREHOUSE_BIGQUERY_LOCATION = env.str("WAREHOUSE_BIGQUERY_LOCATION", default="US
 WAREHOUSE_BIGQUERY_ENDPOINT = env.str("WAREHOUSE_BIGQUERY_ENDPOINT", default="")  # the emulator, in tests
 # Receives each run's OpenLineage events and dbt artifacts (see docs/warehouse.md); the catalog's
 # ingestion is plugged in here after merging.
-WAREHOUSE_LINEAGE_SINK = env.str("WAREHOUSE_LINEAGE_SINK", default="warehouse.lineage.log_sink")
+WAREHOUSE_LINEAGE_SINK = env.str(
+    "WAREHOUSE_LINEAGE_SINK", default="warehouse.catalog_sink.warehouse_run_to_catalog"
+)
 WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -374,3 +377,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+
+# --- warehouse CDC (issue 5) ---
+# Where CDC's lineage and schema-change events go (the catalog's ingestion, once merged).
+CDC_CATALOG_SINK = env.str("CDC_CATALOG_SINK", default="warehouse.catalog_sink.cdc_to_catalog")
+CELERY_BEAT_SCHEDULE["warehouse-cdc-monitor"] = {"task": "warehouse.cdc.tasks.cdc_monitor", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["warehouse-cdc-poll"] = {"task": "warehouse.cdc.tasks.cdc_poll_all", "schedule": 60.0}

@@ -55,3 +55,6 @@ class WarehouseModelAdmin(ReadOnlyAdmin):
 
     def has_run_permission(self, request):
         return request.user.has_perm("warehouse.run_jobrun")
+
+
+import warehouse.cdc.admin  # noqa: E402, F401 - issue 5: CDC admin pages

@@ -67,3 +67,6 @@ class WarehouseModel(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from warehouse.cdc.models import CdcEvent, CdcSchemaVersion, CdcSource  # noqa: F401, E402 - issue 5

@@ -28,3 +28,6 @@ def run_scheduled_job(job: str) -> int:
     run = JobRun.objects.create(job=job, trigger=JobRun.Trigger.SCHEDULE)
     run_job.delay(run.pk)
     return run.pk
+
+
+from warehouse.cdc.tasks import cdc_monitor, cdc_poll, cdc_poll_all  # noqa: E402, F401 - issue 5

@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.admin_signatures import SignaturesInline
+from accounts.admin_trail import ReadOnlyAdmin
 from accounts.signatures import SignatureRejected
-from governance.admin.base import ReadOnlyAdmin
 from governance.admin.filters import CheckOverdueFilter, OverdueFilter
 from governance.models import Capa, CapaAction, CapaEvent, EffectivenessCheck
 from governance.services.capa import (

@@ -9,6 +9,7 @@ from portal.demo import seed_portal
 from submissions.demo import seed_submissions
 from warehouse.demo import seed_warehouse
 
+
 class Command(AuditedCommand):
     help = "Create demo tenants and one user per role. Safe to run again: it changes nothing then."
 
@@ -21,6 +22,7 @@ class Command(AuditedCommand):
         seed_audits_and_capa()
         seed_submissions()
         seed_portal()
+
         self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:

@@ -1,0 +1,223 @@
+"""The streaming consumer: pgoutput over a replication connection into lake batches.
+
+The server is told a position is flushed only after the batch ending there is published and
+checkpointed (`send_feedback(..., force=True)`: without `force` psycopg2 waits for the next
+status interval, and a stop before then makes the server replay). A lost connection (source
+restart) is retried with back-off from the last checkpoint; SIGTERM ends the loop after the
+message in hand, publishing the whole transactions already received.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import psycopg2
+from psycopg2.extras import LogicalReplicationConnection
+
+from warehouse.cdc import batch
+from warehouse.cdc.source_setup import SetupError, connect, lag, slot_info
+from warehouse.lake import Lake
+
+logger = logging.getLogger(__name__)
+
+
+class StateStore(batch.SchemaRegistry):
+    """Where the consumer keeps its checkpoint and reports health (Django-backed: services.CdcStore)."""
+
+    def checkpoint(self) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def published(self, end_lsn: int, counts: Counter, seconds: float) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def heartbeat(self, lag_bytes: int | None, retained_bytes: int | None, lag_seconds: float | None) -> None:
+        """Optional."""
+
+    def error(self, message: str) -> None:
+        """Optional."""
+
+    def recovered(self, message: str) -> None:
+        """Optional."""
+
+
+@dataclass
+class Options:
+    dsn: str
+    source: str
+    slot: str
+    publication: str
+    max_rows: int = 50_000
+    max_seconds: float = 5.0
+    heartbeat_seconds: float = 10.0
+    retry_seconds: float = 1.0
+    max_retry_seconds: float = 30.0
+    max_attempts: int | None = None  # None: retry for ever (the service case)
+    stop_after_changes: int | None = None  # benchmarks: stop at the first commit past this many changes
+
+
+@dataclass
+class Consumer:
+    options: Options
+    lake: Lake
+    store: StateStore
+    stop_requested: bool = False
+    stats: Counter = field(default_factory=Counter)
+
+    def request_stop(self, *_args) -> None:
+        self.stop_requested = True
+
+    def run(self, *, until_idle: float | None = None) -> Counter:
+        """Stream until stopped (or, for tests and catch-up runs, until idle for `until_idle` s)."""
+        attempts, delay = 0, self.options.retry_seconds
+        while not self.stop_requested:
+            try:
+                self._session(until_idle)
+                return self.stats
+            except MissingSlot:
+                raise
+            except (psycopg2.Error, SetupError) as exc:
+                if not _retryable(exc):
+                    raise
+                attempts += 1
+                message = (
+                    f"Connection to the source lost ({str(exc).strip()}); retry {attempts} in {delay:.0f} s."
+                )
+                logger.warning(message)
+                self.store.error(message)
+                if self.options.max_attempts is not None and attempts >= self.options.max_attempts:
+                    raise
+                self._sleep(delay)
+                delay = min(delay * 2, self.options.max_retry_seconds)
+        return self.stats
+
+    def _sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self.stop_requested and time.monotonic() < end:
+            time.sleep(min(0.2, end - time.monotonic()))
+
+    def _session(self, until_idle: float | None) -> None:
+        checkpoint = self.store.checkpoint()
+        removed = batch.recover(self.lake, self.options.source, checkpoint)
+        if removed:
+            self.store.recovered(
+                f"Deleted {len(removed)} file(s) of a batch interrupted before its checkpoint."
+            )
+        conn = connect(self.options.dsn, connection_factory=LogicalReplicationConnection)
+        try:
+            self._check_slot()
+            self._stream(conn, checkpoint, until_idle)
+        finally:
+            conn.close()
+
+    def _check_slot(self) -> None:
+        plain = connect(self.options.dsn)
+        try:
+            info = slot_info(plain, self.options.slot)
+        finally:
+            plain.close()
+        if info is None:
+            raise MissingSlot(
+                f"Replication slot '{self.options.slot}' does not exist at the source: "
+                "run `manage.py cdc_setup` first."
+            )
+        if info["plugin"] != "pgoutput":
+            raise MissingSlot(f"Slot '{self.options.slot}' uses plugin {info['plugin']}, not pgoutput.")
+
+    def _stream(self, conn, checkpoint: int, until_idle: float | None) -> None:
+        opts = self.options
+        batcher = batch.Batcher(
+            self.lake,
+            opts.source,
+            self.store,
+            checkpoint=checkpoint,
+            max_rows=opts.max_rows,
+            max_seconds=opts.max_seconds,
+        )
+        cur = conn.cursor()
+        cur.start_replication(
+            slot_name=opts.slot,
+            decode=False,
+            start_lsn=checkpoint,
+            status_interval=10,
+            options={"proto_version": "1", "publication_names": opts.publication},
+        )
+        in_txn, last_message, last_beat = False, time.monotonic(), 0.0
+        limit = opts.stop_after_changes
+        while not self.stop_requested:
+            message = cur.read_message()
+            if message is not None:
+                last_message = time.monotonic()
+                kind = message.payload[0]
+                if kind == 66 or kind == 67:  # B(egin) / C(ommit)
+                    in_txn = kind == 66
+                if batcher.feed(message.payload, message.data_start):
+                    self._publish(batcher, cur)
+                if limit is not None and not in_txn and self._enough(batcher, limit):
+                    break
+                continue
+            if not in_txn:
+                if batcher.rows and batcher.idle_due():
+                    self._publish(batcher, cur)
+                elif not batcher.rows:
+                    self._confirm_idle(batcher, cur)
+            now = time.monotonic()
+            if now - last_beat >= opts.heartbeat_seconds:
+                self._heartbeat(batcher)
+                last_beat = now
+            if until_idle is not None and now - last_message >= until_idle:
+                break
+            select.select([conn], [], [], 0.5)
+        if batcher.rows and not in_txn:
+            self._publish(batcher, cur)  # whole transactions received before SIGTERM
+        if batcher.checkpoint:
+            cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
+
+    def _enough(self, batcher: batch.Batcher, limit: int) -> bool:
+        done = sum(v for k, v in self.stats.items() if not k.startswith("_"))
+        return done + batcher.rows >= limit
+
+    def _publish(self, batcher: batch.Batcher, cur) -> None:
+        started = batcher.opened_at or time.monotonic()
+        end, counts = batcher.publish()
+        if end is None:
+            return
+        self.store.published(end, counts, max(time.monotonic() - started, 1e-6))
+        cur.send_feedback(flush_lsn=end, force=True)
+        self.stats.update(counts)
+        self.stats["_batches"] += 1
+
+    def _confirm_idle(self, batcher: batch.Batcher, cur) -> None:
+        # Nothing of ours is pending: let the slot move past WAL of other tables or empty transactions.
+        if batcher.checkpoint and batcher.checkpoint > getattr(self, "_confirmed", 0):
+            cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
+            self._confirmed = batcher.checkpoint
+
+    def _heartbeat(self, batcher: batch.Batcher) -> None:
+        try:
+            plain = connect(self.options.dsn)
+            try:
+                measured = lag(plain, self.options.slot)
+            finally:
+                plain.close()
+        except SetupError:
+            measured = None
+        pending = time.monotonic() - batcher.opened_at if batcher.opened_at else 0.0
+        self.store.heartbeat(*(measured or (None, None)), pending)
+
+
+# SQLSTATE classes worth retrying: connection, resources, operator intervention (shutdown), object
+# in use (the slot still held by a walsender of a killed consumer).
+RETRY_CLASSES = {"08", "53", "55", "57"}
+
+
+def _retryable(exc: Exception) -> bool:
+    code = getattr(exc, "pgcode", None)
+    return code is None or code[:2] in RETRY_CLASSES
+
+
+class MissingSlot(SetupError):
+    """The slot is gone or wrong: not a connection problem, so it is not retried."""
