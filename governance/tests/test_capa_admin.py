@@ -35,6 +35,8 @@ LISTS = [
     "course",
     "curriculum",
     "trainingrecord",
+    "trainingrecord/compliance",
+    "audit/timeline",
 ]
 
 
