@@ -1,8 +1,7 @@
 """Extra object lists in the portal, for models the portal does not know by name.
 
 A section shows the engagement's objects of one model (findings, reports, …) through that
-model's `objects.visible_to(user)`. `governance.Finding` arrives with the audits issue: it
-appears as soon as the model exists (see docs/portal.md for the columns it expects).
+model's `objects.visible_to(user)`; `governance.Finding` is the first one.
 """
 
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ register_section(
         title="Findings",
         model_label="governance.Finding",
         columns=(
-            ("reference", "Reference"),
+            ("ref", "Reference"),
             ("title", "Title"),
             ("severity", "Severity"),
             ("status", "Status"),

@@ -1,5 +1,6 @@
 """Confidentiality terms, findings-style sections, empty states, TOTP provisioning."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -7,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance.models import Criterion
+from governance.models import Criterion, Finding
 from portal.sections import SECTIONS, Section, register_section
-from portal.services import engagement_create
+from portal.services import engagement_create, engagement_objects_add
 from portal.tests.conftest import portal_login
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +42,22 @@ def test_a_registered_section_lists_only_the_engagements_objects(client, world):
     assert Criterion.objects.filter(ref="HIPAA-1").exists()
 
 
-def test_findings_section_is_absent_until_the_model_exists(client, world):
+def test_findings_in_the_engagement_are_listed_and_no_others(client, world):
+    a, officer = world["a"], world["officer"]
+    make = lambda ref, title: Finding.objects.create(  # noqa: E731
+        ref=ref, title=title, severity="major", source="audit", owner=officer, due_date=date(2026, 12, 31)
+    )
+    ours, theirs = make("F-2026-001", "Leaver access not removed"), make("F-2026-002", "Backup untested")
+    engagement_objects_add(engagement=a.engagement, objects=[ours], actor=officer)
+    url = f"/portal/e/{a.engagement.pk}/objects/findings/"
     portal_login(client, world["users"]["live"])
-    response = client.get(f"/portal/e/{world['a'].engagement.pk}/objects/findings/")
-    assert response.status_code == 404
+    page = client.get(url).content.decode()
+    assert "F-2026-001" in page and "Leaver access not removed" in page and "Major" in page
+    assert "F-2026-002" not in page and theirs.title not in page
+    for persona in ("expired", "revoked", "other"):
+        portal_login(client, world["users"][persona])
+        response = client.get(url)
+        assert response.status_code == 404 and "F-2026-001" not in response.content.decode()
 
 
 def test_new_engagement_pages_show_empty_states(client, world, compliance_officer):
