@@ -9,12 +9,6 @@ from governance.tests.factories import ControlFactory, CriterionFactory, Framewo
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Signing re-authenticates (twice for a signed change): a slow hasher would dominate the CAPA tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.GOVERNANCE_SNAPSHOT_ROOT = tmp_path / "snapshots"
