@@ -13,6 +13,7 @@ from accounts.grants import access_grant_create, access_grant_objects_add, acces
 from accounts.models import AccessGrant, AuditEntry
 from governance.models import Control, Evidence, Snapshot
 from portal.models import Engagement, EngagementObject, EvidenceRequest
+from portal.selectors import engagement_scoped
 from portal.snapshots import snapshot_control_refs, snapshot_evidence_ids
 
 
@@ -92,7 +93,12 @@ def evidence_request_create(
     """An auditor asks for evidence; the request becomes the control owner's task."""
     if live_grant(engagement, actor) is None:
         raise PermissionDenied("No live grant on this engagement.")
-    if not Control.objects.visible_to(actor).filter(pk=control.pk).exists():
+    # Scoped to this engagement: a control the auditor sees through another engagement is not enough.
+    if (
+        not engagement_scoped(Control.objects.all(), engagement=engagement, user=actor)
+        .filter(pk=control.pk)
+        .exists()
+    ):
         raise PermissionDenied("This control is not part of the engagement.")
     request = EvidenceRequest(
         engagement=engagement, control=control, description=description.strip(),

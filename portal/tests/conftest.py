@@ -122,21 +122,3 @@ def portal_login(client, user):
     session["portal_seen"] = time.time()
     session.save()
     return client
-
-
-# --- Playwright with Debian's Chromium (never `playwright install`; see docs/portal.md) ---
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    from conftest import CHROMIUM
-
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "accept_downloads": True}

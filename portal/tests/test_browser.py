@@ -16,22 +16,49 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services("browser")]
+# Committed data for the live server; serialized rollback restores the roles after the flush.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.services("browser"),
+]
+LAUNCH = {
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright():
-    """Playwright's sync API keeps an event loop running in this thread, so Django would refuse
-    the ORM calls of the test's own set-up and teardown (the live server has its own thread).
-    Module-scoped so that it also covers the database flush after the test; then restored.
+@pytest.fixture
+def portal_page(live_server, world):
+    """A page in Debian's Chromium through Playwright, opened after the test data exists and
+    closed before the database is flushed.
+
+    Playwright's sync API keeps an asyncio loop open in this thread. While it is open, Django
+    refuses ORM calls here (unless DJANGO_ALLOW_ASYNC_UNSAFE) and hands out a different
+    connection object (per context), so the flush after the test would not know it must
+    restore the serialized data. Hence function scope, the ordering above, and closing the
+    in-loop connection before leaving. (pytest-playwright's session-wide fixtures kept the loop
+    open for the rest of the run and broke later database tests.)
     """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM
+
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if before is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test body reads a TOTP device
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, **LAUNCH)
+            context = browser.new_context(accept_downloads=True)
+            yield context.new_page()
+            context.close()
+            browser.close()
+            connections.close_all()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
@@ -47,8 +74,9 @@ def _code(user) -> str:
 
 
 def test_auditor_signs_in_with_totp_and_downloads_a_verifiable_snapshot(
-    world, live_server, page, tmp_path, artefacts
+    live_server, world, portal_page, tmp_path, artefacts
 ):
+    page = portal_page
     a, user = world["a"], world["users"]["live"]
     page.goto(f"{live_server.url}/portal/")
     page.screenshot(path=artefacts / "01-sign-in.png", full_page=True)

@@ -92,3 +92,23 @@ def test_totp_command_issues_a_fresh_device_for_auditors_only(world):
     assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) != [old]
     with pytest.raises(CommandError):
         call_command("portal_auditor_totp", world["officer"].username, stdout=StringIO())
+
+
+def test_home_shows_the_recorded_readiness_score_open_requests_and_time_left(client, world):
+    from datetime import date
+
+    from governance.models import ReadinessScore
+    from portal.models import EvidenceRequest
+
+    a = world["a"]
+    ReadinessScore.objects.create(day=date(2026, 11, 1), framework=a.framework, score="61.25")
+    ReadinessScore.objects.create(day=date(2026, 11, 2), framework=a.framework, score="64.50")
+    open_request = EvidenceRequest.objects.create(
+        engagement=a.engagement, control=a.control, description="x", requested_by=world["users"]["live"],
+        assignee=world["officer"],
+    )  # fmt: skip
+    portal_login(client, world["users"]["live"])
+    page = client.get(f"/portal/e/{a.engagement.pk}/").content.decode()
+    assert '<strong id="readiness">64.50</strong>' in page and "61.25" not in page
+    assert f"#{open_request.pk} SOC2-AC" in page
+    assert '<strong id="time-left">6 d 23 h</strong>' in page

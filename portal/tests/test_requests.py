@@ -101,3 +101,22 @@ def test_other_engagements_requests_stay_hidden(client, world, asked):
     page = client.get(f"/portal/e/{b.engagement.pk}/requests/").content.decode()
     assert "Q4 leaver list" not in page and "No evidence has been requested yet" in page
     assert client.get(f"/portal/e/{b.engagement.pk}/requests/{asked.pk}/").status_code == 404
+
+
+def test_a_control_seen_through_another_engagement_cannot_be_requested_here(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.services import engagement_auditor_add
+
+    a, b, user = world["a"], world["b"], world["users"]["live"]
+    now = timezone.now()
+    engagement_auditor_add(engagement=b.engagement, user=user, valid_from=now - timedelta(hours=1),
+                           valid_until=now + timedelta(days=1), actor=world["officer"])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        evidence_request_create(engagement=a.engagement, control=b.control, description="x", actor=user)
+    assert evidence_request_create(
+        engagement=b.engagement, control=b.control, description="ok", actor=user
+    ).pk
+    assert list(EvidenceRequest.objects.values_list("engagement", flat=True)) == [b.engagement.pk]
