@@ -16,6 +16,7 @@ from portal.services import (
     engagement_auditor_add,
     engagement_auditor_revoke,
     engagement_create,
+    engagement_findings_add,
     engagement_snapshot_add,
     evidence_request_answer,
 )
@@ -43,6 +44,7 @@ class EngagementAdmin(admin.ModelAdmin):
         "framework",
         "period_start",
         "period_end",
+        "audit",
         "audit_reference",
         "confidentiality_terms",
     ]
@@ -64,6 +66,18 @@ class EngagementAdmin(admin.ModelAdmin):
     @admin.display(description="Open requests", ordering="open_count")
     def open_requests(self, obj):
         return obj.open_count
+
+    actions = ["share_audit_findings"]
+
+    @admin.action(description="Share the linked audit's findings with the auditors", permissions=["change"])
+    def share_audit_findings(self, request, queryset):
+        for engagement in queryset.select_related("audit"):
+            try:
+                added = engagement_findings_add(engagement=engagement, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{engagement}: {exc.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{engagement}: {added} finding(s) newly shared.")
 
     def has_delete_permission(self, request, obj=None):
         return False

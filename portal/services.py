@@ -34,7 +34,10 @@ def engagement_objects_add(*, engagement: Engagement, objects, actor) -> int:
         for o in objects
     ]
     with transaction.atomic():
-        added = len(EngagementObject.objects.bulk_create(rows, ignore_conflicts=True))
+        # Counted, not taken from bulk_create: with ignore_conflicts PostgreSQL returns every row.
+        before = engagement.items.count()
+        EngagementObject.objects.bulk_create(rows, ignore_conflicts=True)
+        added = engagement.items.count() - before
         for grant in engagement.grants.filter(revoked_at__isnull=True):
             access_grant_objects_add(grant=grant, objects=objects)
     return added
@@ -49,6 +52,13 @@ def engagement_snapshot_add(*, engagement: Engagement, snapshot: Snapshot, actor
     objects += list(Control.objects.filter(ref__in=snapshot_control_refs(snapshot)))
     objects += list(Evidence.objects.filter(pk__in=snapshot_evidence_ids(snapshot)))
     return engagement_objects_add(engagement=engagement, objects=objects, actor=actor)
+
+
+def engagement_findings_add(*, engagement: Engagement, actor) -> int:
+    """Open the findings of the engagement's audit to its auditors (again after new findings)."""
+    if engagement.audit_id is None:
+        raise ValidationError("Link the engagement to an audit first: its findings are what is shared.")
+    return engagement_objects_add(engagement=engagement, objects=engagement.audit.findings.all(), actor=actor)
 
 
 def engagement_auditor_add(

@@ -28,8 +28,16 @@ class Engagement(models.Model):
     framework = models.ForeignKey("governance.Framework", on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField("observation period start")
     period_end = models.DateField("observation period end")
+    audit = models.ForeignKey(
+        "governance.Audit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        help_text="The audit this engagement serves; its findings can be opened to the auditors.",
+    )
     audit_reference = models.CharField(
-        max_length=100, blank=True, help_text="The audit this engagement serves (its reference)."
+        max_length=100, blank=True, help_text="The auditor firm's own reference for the engagement."
     )
     confidentiality_terms = models.TextField(
         blank=True, help_text="If set, each auditor must accept these terms at first login."

@@ -50,6 +50,8 @@ def portal_page(live_server, world):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, **LAUNCH)
             context = browser.new_context(accept_downloads=True)
+            # Generous: CI shares two cores with the rest of the suite, and a slow page is not a bug.
+            context.set_default_timeout(120_000)
             yield context.new_page()
             context.close()
             browser.close()

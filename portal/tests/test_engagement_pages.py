@@ -4,6 +4,7 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -112,3 +113,44 @@ def test_home_shows_the_recorded_readiness_score_open_requests_and_time_left(cli
     assert '<strong id="readiness">64.50</strong>' in page and "61.25" not in page
     assert f"#{open_request.pk} SOC2-AC" in page
     assert '<strong id="time-left">6 d 23 h</strong>' in page
+
+
+def test_an_engagement_shares_the_findings_of_its_linked_audit(client, world):
+    from governance.models import Audit
+    from portal.services import engagement_findings_add
+
+    a, officer = world["a"], world["officer"]
+    with pytest.raises(ValidationError, match="Link the engagement to an audit first"):
+        engagement_findings_add(engagement=a.engagement, actor=officer)
+    audit = Audit.objects.create(
+        title="SOC 2 Type II 2026",
+        kind="certification",
+        lead=officer,
+        planned_start=date(2026, 11, 1),
+        planned_end=date(2026, 12, 15),
+    )
+    a.engagement.audit = audit
+    a.engagement.save()
+    Finding.objects.create(
+        ref="F-2026-010",
+        title="Stale access review",
+        severity="minor",
+        source="audit",
+        audit=audit,
+        owner=officer,
+        due_date=date(2026, 12, 1),
+    )
+    Finding.objects.create(
+        ref="F-2026-011",
+        title="Other audit's finding",
+        severity="minor",
+        source="audit",
+        owner=officer,
+        due_date=date(2026, 12, 1),
+    )
+    assert engagement_findings_add(engagement=a.engagement, actor=officer) == 1
+    assert engagement_findings_add(engagement=a.engagement, actor=officer) == 0  # idempotent
+    portal_login(client, world["users"]["live"])
+    page = client.get(f"/portal/e/{a.engagement.pk}/objects/findings/").content.decode()
+    assert "F-2026-010" in page and "F-2026-011" not in page
+    assert "SOC 2 Type II 2026" in client.get(f"/portal/e/{a.engagement.pk}/").content.decode()
