@@ -269,6 +269,9 @@ WAREHOUSE_BIGQUERY_ENDPOINT = env.str("WAREHOUSE_BIGQUERY_ENDPOINT", default="")
 # ingestion is plugged in here after merging.
 WAREHOUSE_LINEAGE_SINK = env.str("WAREHOUSE_LINEAGE_SINK", default="warehouse.lineage.log_sink")
 WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
+# Dotted path to a callable returning {table: {column: "tokenise"|"drop"}} from the catalog's
+# L3/L4 classifications; empty = the defaults in warehouse/dbt/dbt_project.yml.
+WAREHOUSE_COLUMN_POLICIES = env.str("WAREHOUSE_COLUMN_POLICIES", default="")
 CELERY_BEAT_SCHEDULE.update(
     {
         "warehouse-events": {
