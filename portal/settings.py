@@ -256,6 +256,7 @@ logging.captureWarnings(True)
 WAREHOUSE_COLD_LAKE_URL = env.str("WAREHOUSE_COLD_LAKE_URL", default="")
 WAREHOUSE_WORK_DIR = env.str("WAREHOUSE_WORK_DIR", default=str(VAR_DIR / "dbt"))
 WAREHOUSE_DBT_THREADS = env.int("WAREHOUSE_DBT_THREADS", default=2)
+WAREHOUSE_DUCKDB_MEMORY_LIMIT = env.str("WAREHOUSE_DUCKDB_MEMORY_LIMIT", default="")  # e.g. "1GB"
 # Key of the keyed hash that tokenises L3/L4 columns in the cleansed layer. Derived from
 # SECRET_KEY when unset; set it explicitly in production so rotating SECRET_KEY keeps tokens stable.
 WAREHOUSE_TOKEN_KEY = (

@@ -43,6 +43,7 @@ def dbt_target() -> DbtTarget:
         bigquery_location=settings.WAREHOUSE_BIGQUERY_LOCATION,
         bigquery_endpoint=settings.WAREHOUSE_BIGQUERY_ENDPOINT,
         column_policies=column_policies(),
+        duckdb_memory_limit=settings.WAREHOUSE_DUCKDB_MEMORY_LIMIT,
     )
 
 
