@@ -28,7 +28,8 @@ EVENTS_PER_TENANT_MONTH = 150  # what the generator writes on average (measured)
 DBT = """
 import sys
 from warehouse.dbt_runner import DbtTarget, run
-target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3], threads=2)
+target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3], threads=2,
+                   duckdb_memory_limit=sys.argv[5])
 # the models and the snapshot, without the data tests (the direct baseline has none either)
 result = run(target, sys.argv[4], exclude=["resource_type:test"] if sys.argv[4] == "build" else None)
 sys.exit(0 if result.success else result.summary() or 1)
@@ -80,6 +81,9 @@ def main():
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--memory-limit", default="", help='DuckDB memory_limit for the dbt builds, e.g. "1GB"'
+    )
     options = parser.parse_args()
 
     from warehouse.lake import Lake
@@ -100,16 +104,17 @@ def main():
     print(f"generated {before.total:,} events ({shape}) in {generated_in:.1f}s")
 
     db = str(work / "warehouse.duckdb")
-    full_s, full_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build"])
+    full_s, full_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build", options.memory_limit])
     # compile against a throwaway database so every model compiles as a first (non-incremental) build
-    measured(["-c", DBT, str(work / "compile"), lake.root, str(work / "compile.duckdb"), "compile"])
+    compile_args = [str(work / "compile"), lake.root, str(work / "compile.duckdb"), "compile", ""]
+    measured(["-c", DBT, *compile_args])
     # same file name as the compile target: compiled SQL names its database after the file
     (work / "direct").mkdir()
     direct_db = str(work / "direct" / "compile.duckdb")
     direct_s, direct_mb = measured(["-c", DIRECT, str(work / "compile/target/manifest.json"), direct_db])
 
     after = generate(lake, tenants=tenants, months=options.months, seed=11, since=cutoff)
-    inc_s, inc_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build"])
+    inc_s, inc_mb = measured(["-c", DBT, str(work / "dbt"), lake.root, db, "build", options.memory_limit])
     report(options, before.total, after.total, full_s, full_mb, direct_s, direct_mb, inc_s, inc_mb)
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -343,6 +343,7 @@ PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)
 WAREHOUSE_COLD_LAKE_URL = env.str("WAREHOUSE_COLD_LAKE_URL", default="")
 WAREHOUSE_WORK_DIR = env.str("WAREHOUSE_WORK_DIR", default=str(VAR_DIR / "dbt"))
 WAREHOUSE_DBT_THREADS = env.int("WAREHOUSE_DBT_THREADS", default=2)
+WAREHOUSE_DUCKDB_MEMORY_LIMIT = env.str("WAREHOUSE_DUCKDB_MEMORY_LIMIT", default="")  # e.g. "1GB"
 # Key of the keyed hash that tokenises L3/L4 columns in the cleansed layer. Derived from
 # SECRET_KEY when unset; set it explicitly in production so rotating SECRET_KEY keeps tokens stable.
 WAREHOUSE_TOKEN_KEY = (
@@ -358,6 +359,9 @@ WAREHOUSE_LINEAGE_SINK = env.str(
     "WAREHOUSE_LINEAGE_SINK", default="warehouse.catalog_sink.warehouse_run_to_catalog"
 )
 WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
+# Dotted path to a callable returning {table: {column: "tokenise"|"drop"}} from the catalog's
+# L3/L4 classifications; empty = the defaults in warehouse/dbt/dbt_project.yml.
+WAREHOUSE_COLUMN_POLICIES = env.str("WAREHOUSE_COLUMN_POLICIES", default="")
 CELERY_BEAT_SCHEDULE.update(
     {
         "warehouse-events": {

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class WarehouseConfig(AppConfig):
     name = "warehouse"
     verbose_name = "Warehouse"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from warehouse.models import JobRun
+
+        # Who started or retried a job and how it ended; progress ticks are not history.
+        auditlog.register(
+            JobRun, include_fields=["job", "selection", "full_refresh", "status", "retries", "error"]
+        )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from warehouse.dbt_runner import DbtTarget
 from warehouse.engine import Engine, EngineConfig, get_engine
@@ -41,4 +42,13 @@ def dbt_target() -> DbtTarget:
         bigquery_project=settings.WAREHOUSE_BIGQUERY_PROJECT,
         bigquery_location=settings.WAREHOUSE_BIGQUERY_LOCATION,
         bigquery_endpoint=settings.WAREHOUSE_BIGQUERY_ENDPOINT,
+        column_policies=column_policies(),
+        duckdb_memory_limit=settings.WAREHOUSE_DUCKDB_MEMORY_LIMIT,
     )
+
+
+def column_policies() -> dict | None:
+    """The catalog's tokenise/drop decisions per raw column, when a provider is configured."""
+    if not settings.WAREHOUSE_COLUMN_POLICIES:
+        return None
+    return import_string(settings.WAREHOUSE_COLUMN_POLICIES)()

@@ -32,6 +32,7 @@ class DbtTarget:
     bigquery_endpoint: str = ""
     bigquery_dataset: str = "analytics"
     column_policies: dict | None = None
+    duckdb_memory_limit: str = ""  # e.g. "1GB"; DuckDB spills to disk beyond it
     project_dir: str = str(PROJECT_DIR)
 
     @property
@@ -70,7 +71,12 @@ class DbtRunResult:
 
 def profile_for(target: DbtTarget) -> dict:
     if target.backend == "duckdb":
-        output = {"type": "duckdb", "path": target.duckdb_path, "threads": target.threads, "schema": "main"}
+        # Insertion order means nothing to these models; letting DuckDB drop it lets it stream.
+        settings = {"preserve_insertion_order": False}
+        if target.duckdb_memory_limit:
+            settings["memory_limit"] = target.duckdb_memory_limit
+        output = {"type": "duckdb", "path": target.duckdb_path, "threads": target.threads, "schema": "main",
+                  "settings": settings}  # fmt: skip
     elif target.backend == "bigquery":
         output = {
             "type": "bigquery", "method": "oauth", "project": target.bigquery_project,

@@ -44,7 +44,7 @@ def _fingerprint(lake) -> str:
 
 def _marts_exist() -> bool:
     try:
-        with config.engine(read_only=True) as engine:
+        with config.engine() as engine:
             return "marts.mart_revenue_monthly" in engine.tables("marts")
     except EngineError:
         return False

@@ -128,3 +128,18 @@ def test_beat_schedule_names_the_jobs_and_records_scheduled_runs(warehouse_dirs,
     run_scheduled_job("events")  # empty lake: the run fails, and is recorded as such
     run = JobRun.objects.get()
     assert (run.job, run.trigger, run.status) == ("events", "schedule", "failed")
+
+
+def keep_names_drop_emails():
+    return {"users": {"email": "drop", "full_name": "tokenise"}}
+
+
+def test_column_handling_follows_the_configured_classification_provider(warehouse_dirs, settings):
+    settings.WAREHOUSE_COLUMN_POLICIES = "warehouse.tests.test_jobs.keep_names_drop_emails"
+    call_command("warehouse_generate", "--tenants", "2", "--months", "1")
+    call_command("warehouse_run", "--model", "stg_users")
+    with config.engine() as engine:
+        columns = [c.name for c in engine.describe("cleansed.stg_users")]
+        names = engine.query("select full_name from cleansed.stg_users").column("full_name").to_pylist()
+    assert "email" not in columns and "full_name" in columns
+    assert all(len(n) == 64 and not n.startswith("User ") for n in names)

@@ -16,7 +16,7 @@ select
     cohort_month,
     window_months,
     count(*) as cohort_customers,
-    sum(case when end_mrr = 0 then 1 else 0 end) as churned_customers,
+    cast(sum(case when end_mrr = 0 then 1 else 0 end) as bigint) as churned_customers,
     sum(start_mrr) as start_mrr,
     sum(end_mrr) as end_mrr,
     sum(case when end_mrr < start_mrr then end_mrr else start_mrr end) as retained_mrr,

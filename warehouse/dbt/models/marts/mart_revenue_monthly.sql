@@ -11,7 +11,7 @@ select
         as net_new_mrr,
     sum(mrr) as mrr,
     12 * sum(mrr) as arr,
-    sum(case when mrr > 0 then 1 else 0 end) as customers,
-    sum(case when movement = 'churn' then 1 else 0 end) as churned_customers
+    cast(sum(case when mrr > 0 then 1 else 0 end) as bigint) as customers,
+    cast(sum(case when movement = 'churn' then 1 else 0 end) as bigint) as churned_customers
 from {{ ref('mart_mrr_tenant_month') }}
 group by month_start

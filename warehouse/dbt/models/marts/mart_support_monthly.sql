@@ -7,7 +7,7 @@ with tickets as (
 )
 select month_start,
     count(*) as tickets_opened,
-    sum(case when status = 'resolved' then 1 else 0 end) as tickets_resolved,
+    cast(sum(case when status = 'resolved' then 1 else 0 end) as bigint) as tickets_resolved,
     max(median_resolution_hours) as median_resolution_hours,
     max(p90_resolution_hours) as p90_resolution_hours
 from tickets

@@ -18,9 +18,9 @@ created as (
 ),
 sla as (
     select sla_month as month_start,
-        sum(case when sla_outcome = 'met' then 1 else 0 end) as sla_met,
-        sum(case when sla_outcome = 'breached' then 1 else 0 end) as sla_breached_closed,
-        sum(case when sla_outcome = 'breached_open' then 1 else 0 end) as sla_breached_open
+        cast(sum(case when sla_outcome = 'met' then 1 else 0 end) as bigint) as sla_met,
+        cast(sum(case when sla_outcome = 'breached' then 1 else 0 end) as bigint) as sla_breached_closed,
+        cast(sum(case when sla_outcome = 'breached_open' then 1 else 0 end) as bigint) as sla_breached_open
     from orders where sla_month is not null group by 1
 )
 select
