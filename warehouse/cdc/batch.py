@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from warehouse.cdc import columnar, decoder, pgtypes
 from warehouse.lake import Lake
 
-ROW_TAGS = (b"I", b"U", b"D")
+ROW_TAGS = frozenset(b"IUD")
 META = [
     ("_op", pa.string()),
     ("_lsn", pa.int64()),
@@ -125,7 +125,7 @@ def build_table(group: _Group) -> pa.Table:
     if group.extra:
         parts.append(_from_rows(group, schema))
     data = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-    return data.append_column("date", pc.strftime(data["_changed_at"], "%Y-%m-%d"))
+    return data.append_column("date", pc.cast(pc.cast(data["_changed_at"], pa.date32()), pa.string()))
 
 
 class SchemaRegistry:
@@ -151,29 +151,43 @@ class Batcher:
     start_lsn: int | None = None
     end_lsn: int | None = None
     opened_at: float | None = None
-    _txn: list = field(default_factory=list)
+    _txn: dict = field(default_factory=dict)  # key → [relation, version, payloads, lsns, truncate lsns]
+    _txn_rows: int = 0
     _begin: decoder.Begin | None = None
     _skip: bool = False
 
     # --- feeding ------------------------------------------------------------------------------
     def feed(self, payload: bytes, lsn: int) -> bool:
         """Add one pgoutput message (at WAL position `lsn`); True when a batch should be published."""
-        if payload[:1] in ROW_TAGS:  # the hot path: keep the message, decode at publish time
+        if payload[0] in ROW_TAGS:  # the hot path: keep the message, decode a whole batch at publish
             if not self._skip:
-                rel, version = self._relation(int.from_bytes(payload[1:5], "big"))
-                self._txn.append((rel, version, payload, lsn))
+                part = self._part(int.from_bytes(payload[1:5], "big"))
+                part[2].append(payload)
+                part[3].append(lsn)
+                self._txn_rows += 1
             return False
         message = decoder.decode(payload)
         handler = getattr(self, f"_on_{type(message).__name__.lower()}")
         return bool(handler(message, lsn))
 
+    def _part(self, oid: int) -> list:
+        try:
+            rel, version, key = self.relations[oid]
+        except KeyError:
+            raise decoder.DecodeError(f"change for relation {oid} before its relation message") from None
+        part = self._txn.get(key)
+        if part is None:
+            part = self._txn[key] = [rel, version, [], [], []]
+        return part
+
     def _on_relation(self, rel: decoder.Relation, lsn: int) -> None:
         # Relation messages carry no WAL position of their own: use the transaction's commit LSN.
         position = lsn or (self._begin.final_lsn if self._begin else self.checkpoint)
-        self.relations[rel.oid] = (rel, self.schemas.version_for(lake_table(rel), rel, position))
+        version = self.schemas.version_for(lake_table(rel), rel, position)
+        self.relations[rel.oid] = (rel, version, (lake_table(rel), version))
 
     def _on_begin(self, begin: decoder.Begin, lsn: int) -> None:
-        self._begin, self._txn = begin, []
+        self._begin, self._txn, self._txn_rows = begin, {}, 0
         self._skip = begin.final_lsn < self.checkpoint  # already in the lake: a replay after a crash
 
     def _on_change(self, change: decoder.Change, lsn: int) -> None:
@@ -183,30 +197,27 @@ class Batcher:
         if self._skip:
             return
         for oid in truncate.relation_oids:
-            rel, version = self._relation(oid)
-            self._txn.append((rel, version, None, lsn))
+            self._part(oid)[4].append(lsn)
+            self._txn_rows += 1
 
     def _on_commit(self, commit: decoder.Commit, lsn: int) -> bool:
-        if self._skip or not self._txn:
-            self._skip, self._txn = False, []
+        if self._skip or not self._txn_rows:
+            self._skip, self._txn, self._txn_rows = False, {}, 0
             if self.start_lsn is None and commit.end_lsn > self.checkpoint:
                 self.checkpoint = commit.end_lsn  # an empty transaction: nothing to write, safe to confirm
             return self.rows > 0 and self._due()
         if self.start_lsn is None:
             self.start_lsn, self.opened_at = commit.commit_lsn, time.monotonic()
         at, xid = self._begin.commit_time.replace(tzinfo=None), self._begin.xid
-        for rel, version, payload, change_lsn in self._txn:
-            key = (lake_table(rel), version)
+        for key, (rel, version, payloads, lsns, truncates) in self._txn.items():
             group = self.groups.get(key) or self.groups.setdefault(key, _Group(rel, version))
-            if payload is None:  # a truncate
-                group.extra.append(("t", change_lsn, at, xid, (None,) * len(rel.columns)))
-                continue
-            group.payloads.append(payload)
-            group.lsns.append(change_lsn)
-            group.times.append(at)
-            group.xids.append(xid)
-        self.rows += len(self._txn)
-        self.end_lsn, self._txn = commit.end_lsn, []
+            group.payloads.extend(payloads)
+            group.lsns.extend(lsns)
+            group.times.extend([at] * len(payloads))
+            group.xids.extend([xid] * len(payloads))
+            group.extra.extend(("t", t, at, xid, (None,) * len(rel.columns)) for t in truncates)
+        self.rows += self._txn_rows
+        self.end_lsn, self._txn, self._txn_rows = commit.end_lsn, {}, 0
         return self._due()
 
     def _on_ignored(self, message, lsn: int) -> None:
@@ -218,12 +229,6 @@ class Batcher:
     def idle_due(self) -> bool:
         """True when an open batch has waited `max_seconds` (checked between messages too)."""
         return self.opened_at is not None and time.monotonic() - self.opened_at >= self.max_seconds
-
-    def _relation(self, oid: int) -> tuple[decoder.Relation, int]:
-        try:
-            return self.relations[oid]
-        except KeyError:
-            raise decoder.DecodeError(f"change for relation {oid} before its relation message") from None
 
     # --- publishing ---------------------------------------------------------------------------
     def detach(self) -> Pending | None:

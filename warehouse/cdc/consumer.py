@@ -153,17 +153,11 @@ class Consumer:
         in_txn, last_message, last_beat = False, time.monotonic(), 0.0
         limit = opts.stop_after_changes
         while not self.stop_requested:
-            message = cur.read_message()
-            if message is not None:
+            in_txn, received, enough = self._read_available(cur, batcher, in_txn, limit)
+            if enough:
+                break
+            if received:
                 last_message = time.monotonic()
-                kind = message.payload[0]
-                if kind == 66 or kind == 67:  # B(egin) / C(ommit)
-                    in_txn = kind == 66
-                if batcher.feed(message.payload, message.data_start):
-                    self._publish(batcher, cur)
-                if limit is not None and not in_txn and self._enough(batcher, limit):
-                    break
-                continue
             if not in_txn:
                 if batcher.rows and batcher.idle_due():
                     self._publish(batcher, cur)
@@ -181,6 +175,24 @@ class Consumer:
         self._settle(cur)
         if batcher.checkpoint > self._confirmed:
             cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
+
+    def _read_available(self, cur, batcher: batch.Batcher, in_txn: bool, limit: int | None):
+        """Feed every message already received; (in a transaction, how many, stop-after reached)."""
+        read, feed, received = cur.read_message, batcher.feed, 0
+        while not self.stop_requested:
+            message = read()
+            if message is None:
+                break
+            received += 1
+            payload = message.payload
+            kind = payload[0]
+            if kind == 66 or kind == 67:  # B(egin) / C(ommit)
+                in_txn = kind == 66
+            if feed(payload, message.data_start):
+                self._publish(batcher, cur)
+            if limit is not None and not in_txn and self._enough(batcher, limit):
+                return in_txn, received, True
+        return in_txn, received, False
 
     def _enough(self, batcher: batch.Batcher, limit: int) -> bool:
         done = sum(v for k, v in self.stats.items() if not k.startswith("_"))
