@@ -20,7 +20,7 @@ import psycopg2
 from psycopg2.extras import LogicalReplicationConnection
 
 from warehouse.cdc import batch
-from warehouse.cdc.source_setup import SetupError, connect, lag, slot_info
+from warehouse.cdc.source_setup import NotSetUp, SetupError, connect, lag, slot_info
 from warehouse.lake import Lake
 
 logger = logging.getLogger(__name__)
@@ -81,10 +81,9 @@ class Consumer:
             try:
                 self._session(until_idle)
                 return self.stats
-            except MissingSlot:
-                raise
             except (psycopg2.Error, SetupError) as exc:
-                if not _retryable(exc):
+                if isinstance(exc, NotSetUp) or not _retryable(exc):
+                    self.store.error(f"Capture stopped: {str(exc).strip()}")
                     raise
                 attempts += 1
                 message = (
@@ -270,5 +269,5 @@ def _retryable(exc: Exception) -> bool:
     return code is None or code[:2] in RETRY_CLASSES
 
 
-class MissingSlot(SetupError):
+class MissingSlot(NotSetUp):
     """The slot is gone or wrong: not a connection problem, so it is not retried."""
