@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warehouse.cdc import decoder, pgtypes
+from warehouse.cdc import columnar, decoder, pgtypes
 from warehouse.lake import Lake
 
-ROW_TAGS = (b"I", b"U", b"D")
+ROW_TAGS = frozenset(b"IUD")
 META = [
     ("_op", pa.string()),
     ("_lsn", pa.int64()),
@@ -66,45 +66,66 @@ def recover(lake: Lake, source: str, checkpoint: int) -> list[str]:
 
 @dataclass
 class _Group:
-    """Rows of one table and schema version, kept as PostgreSQL text until published."""
+    """Changes of one table and schema version: raw row messages (decoded together when
+    published) and rows given as text tuples (truncates, snapshot rows)."""
 
     relation: decoder.Relation
     version: int
-    values: list[tuple] = field(default_factory=list)
-    ops: list[str] = field(default_factory=list)
+    payloads: list[bytes] = field(default_factory=list)
     lsns: list[int] = field(default_factory=list)
     times: list = field(default_factory=list)
     xids: list = field(default_factory=list)
-    befores: list = field(default_factory=list)
+    extra: list[tuple] = field(default_factory=list)  # (op, lsn, time, xid, values)
+
+    @property
+    def rows(self) -> int:
+        return len(self.payloads) + len(self.extra)
 
 
-def _typed_columns(rel: decoder.Relation, rows: list[tuple]) -> list[pa.Array]:
+def _typed_columns(rel: decoder.Relation, rows) -> list[pa.Array]:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(rel.columns)
     return [pgtypes.from_text(pa.array(texts, pa.string()), col.type_oid, col.type_modifier)
             for col, texts in zip(rel.columns, columns, strict=True)]  # fmt: skip
 
 
-def _before_images(rel: decoder.Relation, befores: list) -> pa.Array:
-    struct_type = arrow_schema(rel).field("_before").type
-    present = [b is not None for b in befores]
-    if not any(present):
-        return pa.nulls(len(befores), struct_type)
-    empty = (None,) * len(rel.columns)
-    fields = _typed_columns(rel, [b if b is not None else empty for b in befores])
-    mask = pc.invert(pa.array(present, pa.bool_()))
-    return pa.StructArray.from_arrays(fields, fields=list(struct_type), mask=mask)
+def _typed(rel: decoder.Relation, texts: list[pa.Array]) -> list[pa.Array]:
+    return [
+        pgtypes.from_text(t, c.type_oid, c.type_modifier) for c, t in zip(rel.columns, texts, strict=True)
+    ]
+
+
+def _from_messages(group: _Group, schema: pa.Schema) -> pa.Table:
+    rel, count = group.relation, len(group.payloads)
+    ops, after, before, rows_before = columnar.decode_rows(group.payloads, len(rel.columns))
+    struct_type = schema.field("_before").type
+    if before is None:
+        images = pa.nulls(count, struct_type)
+    else:
+        fields = _typed(rel, before)
+        images = columnar.expand(
+            pa.StructArray.from_arrays(fields, fields=list(struct_type)), rows_before, count
+        )
+    arrays = [ops, pa.array(group.lsns, pa.int64()), pa.array(group.times, pgtypes.TS),
+              pa.array(group.xids, pa.int64()), images, *_typed(rel, after)]  # fmt: skip
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _from_rows(group: _Group, schema: pa.Schema) -> pa.Table:
+    ops, lsns, times, xids, values = zip(*group.extra, strict=True)
+    arrays = [pa.array(ops, pa.string()), pa.array(lsns, pa.int64()), pa.array(times, pgtypes.TS),
+              pa.array(xids, pa.int64()), pa.nulls(len(ops), schema.field("_before").type),
+              *_typed_columns(group.relation, values)]  # fmt: skip
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def build_table(group: _Group) -> pa.Table:
-    """The group as an Arrow table of the raw layout, each column converted in one go."""
-    rel = group.relation
-    arrays = [
-        pa.array(group.ops, pa.string()), pa.array(group.lsns, pa.int64()), pa.array(group.times, pgtypes.TS),
-        pa.array(group.xids, pa.int64()), _before_images(rel, group.befores),
-        *_typed_columns(rel, group.values),
-    ]  # fmt: skip
-    data = pa.Table.from_arrays(arrays, schema=arrow_schema(rel))
-    return data.append_column("date", pc.strftime(data["_changed_at"], "%Y-%m-%d"))
+    """The group as an Arrow table of the raw layout, with its `date` partition column."""
+    schema = arrow_schema(group.relation)
+    parts = [_from_messages(group, schema)] if group.payloads else []
+    if group.extra:
+        parts.append(_from_rows(group, schema))
+    data = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    return data.append_column("date", pc.cast(pc.cast(data["_changed_at"], pa.date32()), pa.string()))
 
 
 class SchemaRegistry:
@@ -130,70 +151,73 @@ class Batcher:
     start_lsn: int | None = None
     end_lsn: int | None = None
     opened_at: float | None = None
-    _txn: list = field(default_factory=list)
+    _txn: dict = field(default_factory=dict)  # key → [relation, version, payloads, lsns, truncate lsns]
+    _txn_rows: int = 0
     _begin: decoder.Begin | None = None
     _skip: bool = False
 
     # --- feeding ------------------------------------------------------------------------------
     def feed(self, payload: bytes, lsn: int) -> bool:
         """Add one pgoutput message (at WAL position `lsn`); True when a batch should be published."""
-        if payload[:1] in ROW_TAGS:
+        if payload[0] in ROW_TAGS:  # the hot path: keep the message, decode a whole batch at publish
             if not self._skip:
-                self._on_row(*decoder.row_change(payload), lsn)
+                part = self._part(int.from_bytes(payload[1:5], "big"))
+                part[2].append(payload)
+                part[3].append(lsn)
+                self._txn_rows += 1
             return False
         message = decoder.decode(payload)
         handler = getattr(self, f"_on_{type(message).__name__.lower()}")
         return bool(handler(message, lsn))
 
+    def _part(self, oid: int) -> list:
+        try:
+            rel, version, key = self.relations[oid]
+        except KeyError:
+            raise decoder.DecodeError(f"change for relation {oid} before its relation message") from None
+        part = self._txn.get(key)
+        if part is None:
+            part = self._txn[key] = [rel, version, [], [], []]
+        return part
+
     def _on_relation(self, rel: decoder.Relation, lsn: int) -> None:
         # Relation messages carry no WAL position of their own: use the transaction's commit LSN.
         position = lsn or (self._begin.final_lsn if self._begin else self.checkpoint)
-        self.relations[rel.oid] = (rel, self.schemas.version_for(lake_table(rel), rel, position))
+        version = self.schemas.version_for(lake_table(rel), rel, position)
+        self.relations[rel.oid] = (rel, version, (lake_table(rel), version))
 
     def _on_begin(self, begin: decoder.Begin, lsn: int) -> None:
-        self._begin, self._txn = begin, []
+        self._begin, self._txn, self._txn_rows = begin, {}, 0
         self._skip = begin.final_lsn < self.checkpoint  # already in the lake: a replay after a crash
 
     def _on_change(self, change: decoder.Change, lsn: int) -> None:
-        if not self._skip:
-            self._on_row(change.op, change.relation_oid, change.before, change.after, lsn)
-
-    def _on_row(self, op: str, oid: int, before: tuple | None, after: tuple | None, lsn: int) -> None:
-        rel, version = self._relation(oid)
-        values = after if after is not None else before
-        if decoder.UNCHANGED_TOAST in values:  # not sent again: the old row has it (REPLICA IDENTITY FULL)
-            values = _fill_toast(values, before)
-        if before is not None and decoder.UNCHANGED_TOAST in before:
-            before = _fill_toast(before, None)
-        self._txn.append((rel, version, op, lsn, values, before if op != "c" else None))
+        raise decoder.DecodeError("row messages take the fast path")  # pragma: no cover
 
     def _on_truncate(self, truncate: decoder.Truncate, lsn: int) -> None:
         if self._skip:
             return
         for oid in truncate.relation_oids:
-            rel, version = self._relation(oid)
-            self._txn.append((rel, version, "t", lsn, (None,) * len(rel.columns), None))
+            self._part(oid)[4].append(lsn)
+            self._txn_rows += 1
 
     def _on_commit(self, commit: decoder.Commit, lsn: int) -> bool:
-        if self._skip or not self._txn:
-            self._skip, self._txn = False, []
+        if self._skip or not self._txn_rows:
+            self._skip, self._txn, self._txn_rows = False, {}, 0
             if self.start_lsn is None and commit.end_lsn > self.checkpoint:
                 self.checkpoint = commit.end_lsn  # an empty transaction: nothing to write, safe to confirm
             return self.rows > 0 and self._due()
         if self.start_lsn is None:
             self.start_lsn, self.opened_at = commit.commit_lsn, time.monotonic()
         at, xid = self._begin.commit_time.replace(tzinfo=None), self._begin.xid
-        for rel, version, op, change_lsn, values, image in self._txn:
-            key = (lake_table(rel), version)
+        for key, (rel, version, payloads, lsns, truncates) in self._txn.items():
             group = self.groups.get(key) or self.groups.setdefault(key, _Group(rel, version))
-            group.values.append(values)
-            group.ops.append(op)
-            group.lsns.append(change_lsn)
-            group.times.append(at)
-            group.xids.append(xid)
-            group.befores.append(image)
-        self.rows += len(self._txn)
-        self.end_lsn, self._txn = commit.end_lsn, []
+            group.payloads.extend(payloads)
+            group.lsns.extend(lsns)
+            group.times.extend([at] * len(payloads))
+            group.xids.extend([xid] * len(payloads))
+            group.extra.extend(("t", t, at, xid, (None,) * len(rel.columns)) for t in truncates)
+        self.rows += self._txn_rows
+        self.end_lsn, self._txn, self._txn_rows = commit.end_lsn, {}, 0
         return self._due()
 
     def _on_ignored(self, message, lsn: int) -> None:
@@ -206,32 +230,37 @@ class Batcher:
         """True when an open batch has waited `max_seconds` (checked between messages too)."""
         return self.opened_at is not None and time.monotonic() - self.opened_at >= self.max_seconds
 
-    def _relation(self, oid: int) -> tuple[decoder.Relation, int]:
-        try:
-            return self.relations[oid]
-        except KeyError:
-            raise decoder.DecodeError(f"change for relation {oid} before its relation message") from None
-
     # --- publishing ---------------------------------------------------------------------------
+    def detach(self) -> Pending | None:
+        """Hand the open batch over for writing and start a new one."""
+        if self.end_lsn is None:
+            return None
+        pending = Pending(self.source, self.groups, self.start_lsn, self.end_lsn)
+        self.checkpoint = self.end_lsn
+        self.groups, self.rows, self.start_lsn, self.end_lsn, self.opened_at = {}, 0, None, None, None
+        return pending
+
     def publish(self) -> tuple[int | None, Counter]:
-        """Write every group as Parquet under raw/<table>/date=…/; returns (end LSN, rows per table)."""
+        """Write the open batch now; (end LSN, rows per table)."""
+        pending = self.detach()
+        return (None, Counter()) if pending is None else (pending.end_lsn, pending.write(self.lake))
+
+
+@dataclass
+class Pending:
+    """A closed batch: whole transactions between two LSNs, not yet in the lake."""
+
+    source: str
+    groups: dict[tuple[str, int], _Group]
+    start_lsn: int
+    end_lsn: int
+
+    def write(self, lake: Lake) -> Counter:
+        """Write every group as Parquet under raw/<table>/date=…/ (one file per date), named by LSN range."""
         counts = Counter()
         for (table, version), group in self.groups.items():
             data = build_table(group)
-            self.lake.write(
-                "raw", table, data, batch=batch_name(self.source, self.start_lsn, self.end_lsn, version)
-            )
+            name = batch_name(self.source, self.start_lsn, self.end_lsn, version)
+            lake.write("raw", table, data, batch=name)
             counts[table] += data.num_rows
-        end = self.end_lsn if self.end_lsn is not None else None
-        if end is not None:
-            self.checkpoint = end
-        self.groups, self.rows, self.start_lsn, self.end_lsn, self.opened_at = {}, 0, None, None, None
-        return end, counts
-
-
-def _fill_toast(values: tuple, before: tuple | None) -> tuple:
-    # Without a before-image the unchanged value cannot be known here: stored as null.
-    return tuple(
-        (before[i] if before is not None else None) if v is decoder.UNCHANGED_TOAST else v
-        for i, v in enumerate(values)
-    )
+        return counts

@@ -13,13 +13,14 @@ import logging
 import select
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg2
 from psycopg2.extras import LogicalReplicationConnection
 
 from warehouse.cdc import batch
-from warehouse.cdc.source_setup import SetupError, connect, lag, slot_info
+from warehouse.cdc.source_setup import NotSetUp, SetupError, connect, lag, slot_info
 from warehouse.lake import Lake
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ class Consumer:
     store: StateStore
     stop_requested: bool = False
     stats: Counter = field(default_factory=Counter)
+    _in_flight: tuple | None = None
+    _confirmed: int = 0
+    _writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "cdc-writer"))
 
     def request_stop(self, *_args) -> None:
         self.stop_requested = True
@@ -77,10 +81,9 @@ class Consumer:
             try:
                 self._session(until_idle)
                 return self.stats
-            except MissingSlot:
-                raise
             except (psycopg2.Error, SetupError) as exc:
-                if not _retryable(exc):
+                if isinstance(exc, NotSetUp) or not _retryable(exc):
+                    self.store.error(f"Capture stopped: {str(exc).strip()}")
                     raise
                 attempts += 1
                 message = (
@@ -111,6 +114,7 @@ class Consumer:
             self._check_slot()
             self._stream(conn, checkpoint, until_idle)
         finally:
+            self._drain()
             conn.close()
 
     def _check_slot(self) -> None:
@@ -148,17 +152,11 @@ class Consumer:
         in_txn, last_message, last_beat = False, time.monotonic(), 0.0
         limit = opts.stop_after_changes
         while not self.stop_requested:
-            message = cur.read_message()
-            if message is not None:
+            in_txn, received, enough = self._read_available(cur, batcher, in_txn, limit)
+            if enough:
+                break
+            if received:
                 last_message = time.monotonic()
-                kind = message.payload[0]
-                if kind == 66 or kind == 67:  # B(egin) / C(ommit)
-                    in_txn = kind == 66
-                if batcher.feed(message.payload, message.data_start):
-                    self._publish(batcher, cur)
-                if limit is not None and not in_txn and self._enough(batcher, limit):
-                    break
-                continue
             if not in_txn:
                 if batcher.rows and batcher.idle_due():
                     self._publish(batcher, cur)
@@ -173,26 +171,78 @@ class Consumer:
             select.select([conn], [], [], 0.5)
         if batcher.rows and not in_txn:
             self._publish(batcher, cur)  # whole transactions received before SIGTERM
-        if batcher.checkpoint:
+        self._settle(cur)
+        if batcher.checkpoint > self._confirmed:
             cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
+
+    def _read_available(self, cur, batcher: batch.Batcher, in_txn: bool, limit: int | None):
+        """Feed every message already received; (in a transaction, how many, stop-after reached)."""
+        read, feed, received = cur.read_message, batcher.feed, 0
+        while not self.stop_requested:
+            message = read()
+            if message is None:
+                break
+            received += 1
+            payload = message.payload
+            kind = payload[0]
+            if kind == 66 or kind == 67:  # B(egin) / C(ommit)
+                in_txn = kind == 66
+            if feed(payload, message.data_start):
+                self._publish(batcher, cur)
+            if limit is not None and not in_txn and self._enough(batcher, limit):
+                return in_txn, received, True
+        return in_txn, received, False
 
     def _enough(self, batcher: batch.Batcher, limit: int) -> bool:
         done = sum(v for k, v in self.stats.items() if not k.startswith("_"))
-        return done + batcher.rows >= limit
+        writing = sum(g.rows for g in self._in_flight[0].groups.values()) if self._in_flight else 0
+        return done + writing + batcher.rows >= limit
 
     def _publish(self, batcher: batch.Batcher, cur) -> None:
-        started = batcher.opened_at or time.monotonic()
-        end, counts = batcher.publish()
-        if end is None:
+        """Close the batch and write it in the background while the stream is read on.
+
+        At most one batch is in flight: the previous one is checkpointed and confirmed to the
+        server (in that order) before the next is handed to the writer.
+        """
+        opened_at = batcher.opened_at or time.monotonic()
+        pending = batcher.detach()
+        if pending is None:
             return
-        self.store.published(end, counts, max(time.monotonic() - started, 1e-6))
-        cur.send_feedback(flush_lsn=end, force=True)
+        self._settle(cur)
+        self._in_flight = (pending, opened_at, self._writer.submit(pending.write, self.lake))
+
+    def _settle(self, cur) -> None:
+        """Wait for the batch being written; then checkpoint it and tell the server."""
+        if self._in_flight is None:
+            return
+        pending, opened_at, future = self._in_flight
+        self._in_flight = None
+        counts = future.result()  # a failed write raises here: nothing is checkpointed
+        self.store.published(pending.end_lsn, counts, max(time.monotonic() - opened_at, 1e-6))
+        if cur is not None:
+            cur.send_feedback(flush_lsn=pending.end_lsn, force=True)
+            self._confirmed = pending.end_lsn
         self.stats.update(counts)
         self.stats["_batches"] += 1
 
+    def _drain(self) -> None:
+        """After a lost session: let the batch being written finish before anything else.
+
+        Its files must not land after the next session's recovery; once written it is
+        checkpointed (the server is not told; replayed transactions are skipped instead).
+        """
+        if self._in_flight is None:
+            return
+        try:
+            self._settle(None)
+        except Exception:  # its files are beyond the checkpoint: the next recovery removes them
+            logger.exception("Batch write failed while the session ended")
+            self._in_flight = None
+
     def _confirm_idle(self, batcher: batch.Batcher, cur) -> None:
         # Nothing of ours is pending: let the slot move past WAL of other tables or empty transactions.
-        if batcher.checkpoint and batcher.checkpoint > getattr(self, "_confirmed", 0):
+        self._settle(cur)
+        if batcher.checkpoint and batcher.checkpoint > self._confirmed:
             cur.send_feedback(flush_lsn=batcher.checkpoint, force=True)
             self._confirmed = batcher.checkpoint
 
@@ -219,5 +269,5 @@ def _retryable(exc: Exception) -> bool:
     return code is None or code[:2] in RETRY_CLASSES
 
 
-class MissingSlot(SetupError):
+class MissingSlot(NotSetUp):
     """The slot is gone or wrong: not a connection problem, so it is not retried."""

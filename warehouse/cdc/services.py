@@ -121,7 +121,7 @@ class CdcStore(StateStore):
     def checkpoint(self) -> int:
         self.source.refresh_from_db(fields=["confirmed_lsn", "snapshot_lsn"])
         if self.source.snapshot_lsn is None:
-            raise source_setup.SetupError(
+            raise source_setup.NotSetUp(
                 f"Source {self.source} has no initial snapshot: run `manage.py cdc_setup`."
             )
         return max(self.source.confirmed_lsn, self.source.snapshot_lsn)

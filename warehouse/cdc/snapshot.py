@@ -87,8 +87,7 @@ def _export_table(conn, rel, lake, source, lsn, version, taken_at) -> int:
             n = len(rows)
             # The first streamed change may sit exactly at the consistent point: snapshot rows
             # come just before it, so "newest change wins" never ties with them.
-            group = batch._Group(rel, version, values=rows, ops=["r"] * n, lsns=[lsn - 1] * n,
-                                 times=[taken_at] * n, xids=[None] * n, befores=[None] * n)  # fmt: skip
+            group = batch._Group(rel, version, extra=[("r", lsn - 1, taken_at, None, row) for row in rows])
             name = f"cdc-{source}-snap{lsn:016x}-{chunk_no:05d}-v{version}"
             lake.write("raw", batch.lake_table(rel), batch.build_table(group), batch=name)
             total, chunk_no = total + n, chunk_no + 1

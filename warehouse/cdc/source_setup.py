@@ -15,6 +15,10 @@ class SetupError(RuntimeError):
     """The source cannot be captured as it is; the message says what to change."""
 
 
+class NotSetUp(SetupError):
+    """Set-up is missing or broken (no slot, no snapshot): waiting will not help, so no retry."""
+
+
 @dataclass
 class CheckResult:
     problems: list[str] = field(default_factory=list)
@@ -140,7 +144,7 @@ def slot_info(conn, slot: str) -> dict | None:
     if row is None:
         return None
     if not row[5]:
-        raise SetupError(
+        raise NotSetUp(
             f"Slot name '{slot}' is taken by database '{row[4]}' of this server; "
             "slots are server-wide: give this source another name."
         )

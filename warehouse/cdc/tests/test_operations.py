@@ -3,9 +3,12 @@
 import pytest
 
 from warehouse.cdc.models import CdcEvent, CdcSchemaVersion, CdcSource
+from warehouse.cdc.poller import poll_once
+from warehouse.cdc.services import CdcStore
 from warehouse.cdc.tasks import cdc_monitor, cdc_poll
 from warehouse.cdc.tests.conftest import execute
 from warehouse.cdc.tests.test_capture import consume, rows, setup_source
+from warehouse.lake import Lake
 
 ADMIN_LISTS = ["cdcsource", "cdcschemaversion", "cdcevent"]
 
@@ -144,3 +147,30 @@ def test_outsider_reaches_no_cdc_page(client, outsider):
     client.force_login(outsider)
     for model in ADMIN_LISTS:
         assert client.get(f"/admin/warehouse/{model}/").status_code in (302, 403)
+
+
+class Crash(Exception):
+    pass
+
+
+class FailingStore(CdcStore):
+    def published(self, end_lsn, counts, seconds):
+        raise Crash  # files are in the lake, the checkpoint is not
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db
+def test_polling_interrupted_after_writing_leaves_the_slot_and_replays_without_duplicates(
+    source_dsn, lake_dir
+):
+    source = setup_source(source_dsn)
+    execute(source_dsn, "insert into users select g, 1, 'u' || g, now() from generate_series(1, 3) g")
+    before = slot_confirmed(source_dsn)
+    with pytest.raises(Crash):
+        poll_once(dsn=source.dsn, source=source.name, slot=source.slot, publication=source.publication,
+                  lake=Lake(str(lake_dir)), store=FailingStore(source))  # fmt: skip
+    assert slot_confirmed(source_dsn) == before and len(rows(lake_dir, "users")) == 3
+
+    assert cdc_poll(source.pk) == 3
+    assert sorted(r["user_id"] for r in rows(lake_dir, "users")) == [1, 2, 3]
+    assert CdcEvent.objects.filter(source=source, kind=CdcEvent.Kind.RECOVERED).count() == 1

@@ -1,10 +1,12 @@
-{#- Latest state per key from a CDC change log: the newest change wins, deletes drop the key. -#}
+{#- Latest state per key from a CDC change log: the newest change wins, deletes drop the key.
+    A truncate (_op 't', written by the PostgreSQL capture) drops every key changed before it. -#}
 {% macro latest_state(relation, key) -%}
     select * from (
         select * from {{ relation }}
         qualify row_number() over (partition by {{ key }} order by _lsn desc) = 1
     ) as latest
-    where _op != 'd'
+    where _op not in ('d', 't')
+      and _lsn > (select coalesce(max(_lsn), -1) from {{ relation }} where _op = 't')
 {%- endmacro %}
 
 {#- Append-only events: one row per id even if a batch was delivered twice. -#}

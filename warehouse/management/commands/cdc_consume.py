@@ -1,5 +1,6 @@
 import signal
 
+import psycopg2
 from django.core.management.base import CommandError
 
 from accounts.commands import AuditedCommand
@@ -25,7 +26,7 @@ class Command(AuditedCommand):
         signal.signal(signal.SIGINT, consumer.request_stop)
         try:
             stats = consumer.run(until_idle=until_idle)
-        except SetupError as exc:
-            raise CommandError(str(exc)) from exc
+        except (SetupError, psycopg2.Error) as exc:
+            raise CommandError(f"Capture stopped: {str(exc).strip()}") from exc
         changes = sum(v for k, v in stats.items() if not k.startswith("_"))
         self.stdout.write(self.style.SUCCESS(f"Stopped: {changes} changes in {stats['_batches']} batches."))
