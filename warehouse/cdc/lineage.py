@@ -70,22 +70,31 @@ def _send(source, events, reason) -> None:
 
 
 def capture_job(source, tables: list[str]) -> list[dict]:
-    """The capture as a job: every configured source table → its raw lake dataset."""
+    """The capture as a job: one event per table, source table → its raw lake dataset.
+
+    One event per table, not one for all: the catalog derives an edge from every input to every
+    output of an event, and `tenants` does not feed `raw/users`.
+    """
     from warehouse.cdc.models import CdcSchemaVersion
 
     pg, lake, db = _namespaces(source)
     latest = {}
     for row in CdcSchemaVersion.objects.filter(source=source).order_by("table", "version"):
         latest[row.table] = row
-    inputs = [
-        {"namespace": pg, "name": f"{db}.{v.source_table}", "facets": {"schema": _schema_facet(v.columns)}}
-        for v in latest.values()
+    events = [
+        _event(
+            source,
+            [
+                {
+                    "namespace": pg,
+                    "name": f"{db}.{v.source_table}",
+                    "facets": {"schema": _schema_facet(v.columns)},
+                }
+            ],
+            [{"namespace": lake, "name": f"raw/{table}", "facets": {"schema": _schema_facet(v.columns)}}],
+        )
+        for table, v in latest.items()
     ]
-    outputs = [
-        {"namespace": lake, "name": f"raw/{t}", "facets": {"schema": _schema_facet(v.columns)}}
-        for t, v in latest.items()
-    ]
-    events = [_event(source, inputs, outputs)]
     _send(source, events, "snapshot")
     return events
 
