@@ -108,6 +108,7 @@ def test_dashboard_lists_overdue_due_this_week_and_answered(client, nda, submiss
     assert [c.subject for c in response.context["this_week"]] == ["Soon answer"]
     assert [c.subject for c in response.context["answered"]] == ["Done answer"]
     listing = client.get("/admin/submissions/correspondence/?due=overdue")
+    assert 'href="/admin/submissions/correspondence/dashboard/"' in listing.content.decode()
     assert [c.subject for c in listing.context["cl"].result_list] == ["Late answer"]
     assert "overdue by 7 day(s)" in listing.content.decode()
 
