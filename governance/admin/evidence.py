@@ -9,6 +9,7 @@ from governance.admin.base import NavigationLookupsMixin
 from governance.models import Evidence, EvidenceEvent
 from governance.services.evidence import (
     evidence_accept,
+    evidence_correct,
     evidence_file_check,
     evidence_rehash,
     evidence_upload,
@@ -23,6 +24,12 @@ class EvidenceUploadForm(forms.ModelForm):
     upload = forms.FileField(required=False, help_text="The evidence file (size and type are limited).")
     declared_sha256 = forms.CharField(
         required=False, max_length=64, label="Declared SHA-256", help_text="Optional: refused if it differs."
+    )
+    corrects = forms.ModelChoiceField(
+        queryset=Evidence.objects.filter(status=Evidence.Status.ACCEPTED),
+        required=False,
+        widget=forms.NumberInput,
+        help_text="Id of the accepted evidence this upload corrects: it becomes the next version.",
     )
 
     class Meta:
@@ -40,13 +47,17 @@ class EvidenceUploadForm(forms.ModelForm):
             evidence_file_check(name=upload.name, size=upload.size)
         if self.errors:
             return data
+        fields = dict(
+            control=data["control"], title=data["title"], kind=data["kind"], url=data.get("url", ""),
+            effective_from=data["effective_from"], effective_to=data["effective_to"],
+            validity_days=data.get("validity_days") or 0, uploaded=upload,
+            declared_sha256=data.get("declared_sha256", ""), actor=self.actor,
+        )  # fmt: skip
         try:
-            self.created = evidence_upload(
-                control=data["control"], title=data["title"], kind=data["kind"], url=data.get("url", ""),
-                effective_from=data["effective_from"], effective_to=data["effective_to"],
-                validity_days=data.get("validity_days") or 0, uploaded=upload,
-                declared_sha256=data.get("declared_sha256", ""), actor=self.actor,
-            )  # fmt: skip
+            if data.get("corrects"):
+                self.created = evidence_correct(evidence=data["corrects"], **fields)
+            else:
+                self.created = evidence_upload(**fields)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
         return data
@@ -74,7 +85,7 @@ class EvidenceAdmin(NavigationLookupsMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*EvidenceUploadForm.Meta.fields, "upload", "declared_sha256"]
+            return [*EvidenceUploadForm.Meta.fields, "upload", "declared_sha256", "corrects"]
         return [f.name for f in Evidence._meta.concrete_fields if f.name != "id"]
 
     def get_readonly_fields(self, request, obj=None):

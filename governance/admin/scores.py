@@ -1,4 +1,6 @@
-from django.contrib import admin
+from pathlib import Path
+
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,10 +11,12 @@ from django.utils.html import format_html
 
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import Organization
+from governance import signing
 from governance.charts import STATUS_COLOURS, history_svg
 from governance.gaps import evidence_gaps
 from governance.models import Framework, ReadinessScore, Snapshot
 from governance.readiness import readiness_compute, readiness_overall
+from governance.verification import snapshot_verify
 
 
 @admin.register(ReadinessScore)
@@ -116,4 +120,20 @@ class SnapshotAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["framework"]
     list_select_related = ["framework", "previous__framework", "created_by"]
+    actions = ["verify"]
+
+    @admin.action(
+        description="Verify selected snapshots on disk (files, signature, chain)", permissions=["view"]
+    )
+    def verify(self, request, queryset):
+        for snapshot in queryset.select_related("previous"):
+            previous = Path(snapshot.previous.path) if snapshot.previous else None
+            passed, problems = snapshot_verify(
+                Path(snapshot.path), public_key_pem=signing.public_key_pem(), previous=previous
+            )
+            if problems:
+                self.message_user(request, f"{snapshot}: FAILED: {'; '.join(problems)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{snapshot}: verified ({len(passed)} checks passed).")
+
     search_fields = ["manifest_sha256", "path"]

@@ -244,3 +244,72 @@ def test_readiness_page_queries_do_not_grow_with_controls(
         assert client.get(f"/admin/governance/readinessscore/framework/{loaded.pk}/").status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get("/admin/governance/readinessscore/overview/").status_code == 200
+
+
+def test_admin_upload_of_a_correction_becomes_the_next_version(client, compliance_officer, control):
+    first = evidence_upload(
+        control=control,
+        title="Oct review",
+        effective_from=date(2026, 10, 1),
+        effective_to=date(2026, 10, 31),
+        uploaded=upload(),
+        actor=compliance_officer,
+    )
+    evidence_accept(evidence=first, actor=compliance_officer)
+    client.force_login(compliance_officer)
+    form = _form(control, upload=upload(content=b"corrected\n"), corrects=str(first.pk))
+    assert client.post("/admin/governance/evidence/add/", form).status_code == 302
+    second = Evidence.objects.exclude(pk=first.pk).get()
+    assert (second.version, second.supersedes_id, second.status) == (2, first.pk, Evidence.Status.DRAFT)
+    again = _form(control, upload=upload(), corrects=str(first.pk))
+    assert (
+        "already has a newer version"
+        in client.post("/admin/governance/evidence/add/", again).content.decode()
+    )
+    assert Evidence.objects.count() == 2
+
+
+def test_snapshot_verify_action_reports_tampering(client, compliance_officer, control, tmp_path, settings):
+    from pathlib import Path
+
+    from governance.models import Snapshot
+    from governance.snapshots import snapshot_create
+
+    item = evidence_upload(
+        control=control,
+        title="Oct",
+        effective_from=date(2026, 10, 1),
+        effective_to=date(2026, 10, 31),
+        uploaded=upload(),
+        actor=compliance_officer,
+    )
+    evidence_accept(evidence=item, actor=compliance_officer)
+    snapshot = snapshot_create(
+        framework=control.mappings.get().criterion.framework,
+        month=date(2026, 10, 1),
+        out_dir=tmp_path,
+        actor=compliance_officer,
+    )
+    client.force_login(compliance_officer)
+    action = {"action": "verify", "_selected_action": [snapshot.pk]}
+    page = client.post("/admin/governance/snapshot/", action, follow=True).content.decode()
+    assert "verified (" in page
+    index = Path(snapshot.path) / "index.json"
+    index.chmod(0o644)
+    index.write_text("{}")
+    page = client.post("/admin/governance/snapshot/", action, follow=True).content.decode()
+    assert "FAILED: index.json: FAILED" in page
+    assert Snapshot.objects.get().manifest_sha256 == snapshot.manifest_sha256
+
+
+def test_submission_manager_cannot_add_a_control(client, submission_manager, compliance_officer):
+    client.force_login(submission_manager)
+    form = {
+        "ref": "X-1",
+        "name": "x",
+        "owner": compliance_officer.pk,
+        "frequency": "daily",
+        "automation": "manual",
+    }
+    assert client.post("/admin/governance/control/add/", form).status_code == 403
+    assert not Control.objects.exists()

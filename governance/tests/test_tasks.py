@@ -46,3 +46,18 @@ def test_rehash_task_flags_a_tampered_file(control, compliance_officer):
     assert rehash_all_evidence.delay().get() == 1
     item.refresh_from_db()
     assert item.integrity == Evidence.Integrity.MISMATCH
+
+
+def test_beat_entries_name_registered_tasks_with_spelled_out_crontabs(settings):
+    from portal.celery import app
+
+    entries = {k: v for k, v in settings.CELERY_BEAT_SCHEDULE.items() if k.startswith("governance-")}
+    assert {e["task"] for e in entries.values()} == {
+        "governance.tasks.snapshot_previous_month",
+        "governance.tasks.rehash_all_evidence",
+        "governance.tasks.record_readiness_scores",
+    }
+    for entry in entries.values():
+        assert entry["task"] in app.tasks
+    monthly = entries["governance-monthly-snapshots"]["schedule"]
+    assert (monthly.day_of_month, monthly.hour, monthly.minute) == ({1}, {3}, {0})
