@@ -127,3 +127,18 @@ def outsider(db):
     from accounts.tests.factories import UserFactory
 
     return UserFactory(username="oscar")
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker (in a thread) on the configured broker; tests using it need Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+            yield running
+    finally:
+        app.conf.task_always_eager = True

@@ -10,7 +10,7 @@ from accounts.audit import change_reason
 from accounts.models import AuditEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """Records nobody may add, change or delete through the admin (append-only history)."""
 
     def has_add_permission(self, request, obj=None):
@@ -21,6 +21,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 
+from accounts.admin_trail import ReadOnlyMixin
 from catalog import selectors, services
 from catalog.models import (
     Classification,
@@ -29,17 +30,8 @@ class CatalogAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user, "view")
 
 
-class ReadOnlyAdmin(CatalogAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, CatalogAdmin):
     """Rows written only by importers and services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from governance.models import Snapshot
 from governance.services.evidence import evidence_accept, evidence_upload
 from governance.tests.conftest import upload
+from governance.tests.offline import openssl_verify, run, sha256sum_check
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_november")]
 
@@ -44,10 +45,6 @@ def _snapshot(month, out):
     return out / f"soc2-{month}"
 
 
-def _run(*args, cwd):
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-
-
 def _writable(path: Path):
     path.chmod(0o644)
     return path
@@ -57,20 +54,10 @@ def test_snapshot_verifies_with_sha256sum_and_openssl(accepted, tmp_path):
     accepted(date(2026, 10, 1), date(2026, 10, 15), content=b"a,b\n1,2\n")
     accepted(date(2026, 10, 16), date(2026, 10, 31), content=b"x" * 5000, name="scan.pdf")
     folder = _snapshot("2026-10", tmp_path)
-    check = _run("sha256sum", "-c", "manifest-sha256.txt", cwd=folder)
+    check = sha256sum_check(folder)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count(": OK") == 6  # 2 evidence files, index, header, key, README
-    signed = _run(
-        "openssl",
-        "dgst",
-        "-sha256",
-        "-verify",
-        "keys/evidence-signing-pub.pem",
-        "-signature",
-        "manifest-sha256.txt.sig",
-        "manifest-sha256.txt",
-        cwd=folder,
-    )
+    signed = openssl_verify(folder)
     assert signed.stdout.strip() == "Verified OK"
     der = subprocess.run(
         [
@@ -102,7 +89,7 @@ def test_one_changed_byte_in_a_file_is_caught_by_all_three(accepted, tmp_path):
     data = bytearray(evidence_file.read_bytes())
     data[0] ^= 1
     _writable(evidence_file).write_bytes(bytes(data))
-    check = _run("sha256sum", "-c", "manifest-sha256.txt", cwd=folder)
+    check = sha256sum_check(folder)
     assert check.returncode == 1 and f"{evidence_file.relative_to(folder)}: FAILED" in check.stdout
     with pytest.raises(CommandError, match="FAILED"):
         call_command("governance_verify_snapshot", str(folder), stdout=StringIO(), stderr=(err := _Capture()))
@@ -115,17 +102,7 @@ def test_one_changed_byte_in_the_manifest_is_caught_by_openssl_and_the_command(a
     manifest = _writable(folder / "manifest-sha256.txt")
     text = manifest.read_text()
     manifest.write_text(text.replace("evidence/", "evidencf/", 1))
-    signed = _run(
-        "openssl",
-        "dgst",
-        "-sha256",
-        "-verify",
-        "keys/evidence-signing-pub.pem",
-        "-signature",
-        "manifest-sha256.txt.sig",
-        "manifest-sha256.txt",
-        cwd=folder,
-    )
+    signed = openssl_verify(folder)
     assert signed.returncode == 1 and "Verification failure" in signed.stdout
     err = _Capture()
     with pytest.raises(CommandError):
@@ -137,7 +114,7 @@ def test_the_chain_links_each_month_to_the_previous_manifest(accepted, tmp_path)
     accepted(date(2026, 9, 1), date(2026, 10, 31))
     september, october = _snapshot("2026-09", tmp_path), _snapshot("2026-10", tmp_path)
     header = (october / "snapshot.json").read_text()
-    prev_hash = _run("sha256sum", "manifest-sha256.txt", cwd=september).stdout.split()[0]
+    prev_hash = run("sha256sum", "manifest-sha256.txt", cwd=september).stdout.split()[0]
     assert f'"prev_manifest_sha256":"{prev_hash}"' in header
     assert Snapshot.objects.get(month=date(2026, 10, 1)).previous.month == date(2026, 9, 1)
     call_command("governance_verify_snapshot", str(october), previous=str(september), stdout=StringIO())

@@ -3,29 +3,17 @@
 from datetime import date
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from accounts.audit import acting_as
 from governance.models import Evidence, Snapshot
 from governance.services.evidence import evidence_accept, evidence_upload
 from governance.tasks import rehash_evidence, snapshot_month
 from governance.tests.conftest import upload
-from portal.celery import app
 
 pytestmark = [
     pytest.mark.services("redis"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
-            yield w
-    finally:
-        app.conf.task_always_eager = True
 
 
 def test_worker_snapshots_a_month_once_as_the_caller_and_rehashes(worker, control, compliance_officer):

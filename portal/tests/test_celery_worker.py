@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from accounts.audit import acting_as
@@ -11,22 +10,11 @@ from accounts.models import AuditEntry as LogEntry
 from accounts.models import User
 from accounts.tasks import deactivate_dormant_users
 from accounts.tests.factories import UserFactory
-from portal.celery import app
 
 pytestmark = [
     pytest.mark.services("redis"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
-            yield w
-    finally:
-        app.conf.task_always_eager = True
 
 
 def test_worker_runs_the_task_and_returns_its_result_with_the_callers_actor(worker, compliance_officer):

@@ -1,7 +1,6 @@
 """Evidence packages verify offline like snapshots: sha256sum -c and openssl, nothing else."""
 
 import io
-import subprocess
 import zipfile
 from datetime import date
 
@@ -12,6 +11,7 @@ from django.core.management import CommandError, call_command
 from accounts.extracts import AuditFilter
 from governance.services.evidence import evidence_accept, evidence_upload
 from governance.tests.factories import ControlFactory
+from governance.tests.offline import openssl_verify, sha256sum_check
 from submissions.models import EvidencePackage
 from submissions.services import SubmissionError, evidence_package_assemble, package_build
 
@@ -63,25 +63,9 @@ def test_package_holds_evidence_reports_and_audit_extract_and_verifies_offline(
     assert "audit-trail/extract.csv" in names and "index.json" in names
     assert any(n.startswith("evidence/AC-1/") and n.endswith("october.csv") for n in names)
     assert "reports/nda123456-0001-validation.json" in names
-    check = subprocess.run(
-        ["sha256sum", "-c", "manifest-sha256.txt"], cwd=folder, capture_output=True, text=True
-    )
+    check = sha256sum_check(folder)
     assert check.returncode == 0, check.stdout + check.stderr
-    verify = subprocess.run(
-        [
-            "openssl",
-            "dgst",
-            "-sha256",
-            "-verify",
-            "keys/evidence-signing-pub.pem",
-            "-signature",
-            "manifest-sha256.txt.sig",
-            "manifest-sha256.txt",
-        ],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-    )
+    verify = openssl_verify(folder)
     assert verify.stdout.strip() == "Verified OK"
     extract = (folder / "audit-trail/extract.csv").read_text(encoding="utf-8-sig")
     assert extract.startswith("# Custodian audit trail extract")
@@ -100,9 +84,7 @@ def test_a_changed_byte_in_the_package_is_caught(evidence, compliance_officer, t
     folder = _unzip(package, tmp_path)
     [stored] = list((folder / "evidence").rglob("*.csv"))
     stored.write_bytes(stored.read_bytes().replace(b"ana", b"anb"))
-    check = subprocess.run(
-        ["sha256sum", "-c", "manifest-sha256.txt"], cwd=folder, capture_output=True, text=True
-    )
+    check = sha256sum_check(folder)
     assert check.returncode != 0 and "FAILED" in check.stdout
 
 
