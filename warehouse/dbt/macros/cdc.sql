@@ -1,23 +1,35 @@
-{#- Latest state per key from a CDC change log: the newest change wins, deletes drop the key.
-    A truncate (_op 't', written by the PostgreSQL capture) drops every key changed before it. -#}
-{% macro latest_state(relation, key) -%}
-    select * from (
-        select * from {{ relation }}
-        qualify row_number() over (partition by {{ key }} order by _lsn desc) = 1
-    ) as latest
-    where _op not in ('d', 't')
-      and _lsn > (select coalesce(max(_lsn), -1) from {{ relation }} where _op = 't')
+{#- Latest state per key from a CDC change log, kept incrementally. Each run reads only the
+    partitions since the last one it saw; the newest change per key replaces the stored row
+    (unique_key with delete+insert or merge). Deletes and truncates are stored like any change
+    and then swept by `sweep_removed`, the model's post-hook: a delete removes its key, and a
+    truncate (_op 't', written by the PostgreSQL capture, with no key) every key changed
+    before it, whether that change came in this run or an earlier one. -#}
+{% macro latest_state(table, key) -%}
+    {{ dedup_events(table, key) }}
 {%- endmacro %}
 
-{#- Append-only events: one row per id even if a batch was delivered twice. -#}
+{% macro sweep_removed() -%}
+    delete from {{ this }}
+    where _op in ('d', 't')
+       or _lsn < (select coalesce(max(_lsn), -1) from {{ this }} where _op = 't')
+{%- endmacro %}
+
+{#- The newest change per key among the raw files this run reads: one row per id even if a
+    batch was delivered twice. -#}
 {% macro dedup_events(table, key) -%}
-    {%- set relation = source('raw', table) -%}
-    {%- if is_incremental() %}
-    select * from {{ raw_partitions_since(relation, table, incremental_since('partition_date')) }}
-    {%- else %}
-    select * from {{ relation }}
-    {%- endif %}
+    select * from {{ raw_changes(table) }}
     qualify row_number() over (partition by {{ key }} order by _lsn desc) = 1
+{%- endmacro %}
+
+{#- The raw files a run reads: all of them on a first build or a full refresh, else only the
+    partitions since the newest one already loaded. -#}
+{% macro raw_changes(table) -%}
+    {%- set relation = source('raw', table) -%}
+    {%- if is_incremental() -%}
+    {{ raw_partitions_since(relation, table, incremental_since('partition_date')) }}
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Only the raw partitions on or after `since`. BigQuery prunes a date-partitioned table on
@@ -66,10 +78,11 @@
 {%- endmacro %}
 
 {#- A column added by a later source schema version: null where the files predate it. -#}
-{% macro optional_column(relation, column, type) -%}
+{% macro optional_column(table, column, type) -%}
     {%- set present = true -%}
     {%- if execute -%}
-        {%- set probe = run_query("select * from " ~ relation ~ " limit 0") -%}
+        {#- probe only the files this run reads: a column once added stays in newer files -#}
+        {%- set probe = run_query("select * from " ~ raw_changes(table) ~ " limit 0") -%}
         {%- set present = column in probe.column_names -%}
     {%- endif -%}
     {{ column if present else "cast(null as " ~ type ~ ") as " ~ column }}

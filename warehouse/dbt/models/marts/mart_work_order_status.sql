@@ -1,7 +1,20 @@
 -- One row per work order: its milestones, cycle and lead time, and SLA outcome as of the
 -- latest event in the warehouse ("now"). An open order already past its due time is breached.
-with events as (select * from {{ ref('fact_work_order_event') }}),
-now_ as (select max(occurred_at) as as_of from events),
+-- Incremental: a run recomputes the orders with events in new partitions and the orders still
+-- open (their SLA outcome moves with "now"); a closed order's row never changes otherwise.
+{{ config(materialized='incremental', unique_key='work_order_id', incremental_strategy=incremental_strategy()) }}
+with events as (
+    select * from {{ ref('fact_work_order_event') }}
+    {% if is_incremental() %}
+    where work_order_id in (
+        select work_order_id from {{ ref('fact_work_order_event') }}
+        where partition_date >= {{ incremental_since('last_partition_date') }}
+        union all
+        select work_order_id from {{ this }} where state in ('open', 'in_progress')
+    )
+    {% endif %}
+),
+now_ as (select max(occurred_at) as as_of from {{ ref('fact_work_order_event') }}),
 orders as (
     select
         work_order_id,
@@ -11,7 +24,8 @@ orders as (
         min(case when event_type = 'created' then occurred_at end) as created_at,
         min(case when event_type = 'started' then occurred_at end) as started_at,
         max(case when event_type = 'completed' then occurred_at end) as completed_at,
-        max(case when event_type = 'cancelled' then occurred_at end) as cancelled_at
+        max(case when event_type = 'cancelled' then occurred_at end) as cancelled_at,
+        max(partition_date) as last_partition_date
     from events
     group by work_order_id
 )

@@ -1,4 +1,6 @@
 -- Support tickets: latest state (opened, then resolved).
+{{ config(materialized='incremental', unique_key='ticket_id', incremental_strategy=incremental_strategy(),
+          post_hook="{{ sweep_removed() }}") }}
 select
     cast(ticket_id as bigint) as ticket_id,
     cast(tenant_id as bigint) as tenant_id,
@@ -6,5 +8,8 @@ select
     priority,
     status,
     opened_at,
-    resolved_at
-from ({{ latest_state(source('raw', 'support_tickets'), 'ticket_id') }}) as t
+    resolved_at,
+    _op,
+    _lsn,
+    cast(date as date) as partition_date
+from ({{ latest_state('support_tickets', 'ticket_id') }}) as t
