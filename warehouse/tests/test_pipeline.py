@@ -101,7 +101,7 @@ def test_deletes_and_truncates_in_a_later_run_remove_keys_from_the_latest_state(
 
 def keys(target, table, column) -> list:
     with engine_for(target) as engine:
-        return sorted(engine.query(f"select {column} from {table}").column(column).to_pylist())
+        return sorted(engine.read_table(table).column(column).to_pylist())
 
 
 def test_incremental_run_reads_only_new_partitions(generated_built, tmp_path):
