@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -47,6 +48,8 @@ class NodeOutcome:
     message: str = ""
     rows: int | None = None
     execution_time: float = 0.0
+    started_at: datetime | None = None  # when dbt began executing the node (UTC)
+    completed_at: datetime | None = None
 
 
 @dataclass
@@ -159,10 +162,18 @@ def _nodes(results) -> list[NodeOutcome]:
     nodes = []
     for r in getattr(results, "results", None) or []:
         rows = (r.adapter_response or {}).get("rows_affected")
-        nodes.append(
-            NodeOutcome(r.node.unique_id, str(r.status), r.message or "", rows, r.execution_time or 0.0)
-        )
+        started, completed = _execution_window(r.timing or [])
+        nodes.append(NodeOutcome(r.node.unique_id, str(r.status), r.message or "", rows,
+                                 r.execution_time or 0.0, started, completed))  # fmt: skip
     return nodes
+
+
+def _execution_window(timing) -> tuple[datetime | None, datetime | None]:
+    """Start of the node's first timed step (compile) and end of its last (execute), in UTC."""
+    starts = [t.started_at for t in timing if t.started_at]
+    ends = [t.completed_at for t in timing if t.completed_at]
+    utc = lambda moment: moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # noqa: E731
+    return (utc(min(starts)) if starts else None, utc(max(ends)) if ends else None)
 
 
 def _artifacts(target: DbtTarget, result: DbtRunResult, keep_in: str | None) -> None:

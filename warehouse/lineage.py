@@ -125,8 +125,9 @@ def build_events(manifest: dict, outcomes, *, parent_run_id: str, job_name: str,
                                        job={"namespace": NAMESPACE, "name": job_name})}  # fmt: skip
         base = {"producer": PRODUCER, "schemaURL": SCHEMA_URL, "job": job, "inputs": inputs}
         now = _now()
+        began, ended = _time(outcome.started_at) or now, _time(outcome.completed_at) or now
         start_run = {"runId": run_id, "facets": run_facets}
-        events.append({**base, "eventType": "START", "eventTime": now, "run": start_run,
+        events.append({**base, "eventType": "START", "eventTime": began, "run": start_run,
                        "outputs": [_dataset(datasets(node))]})  # fmt: skip
         ok = outcome.status == "success"
         end_facets = dict(run_facets)
@@ -136,7 +137,7 @@ def build_events(manifest: dict, outcomes, *, parent_run_id: str, job_name: str,
                 "ErrorMessageRunFacet", message=message, programmingLanguage="SQL"
             )
         output = _output(node, parents, outcome, datasets, columns_of) if ok else _dataset(datasets(node))
-        events.append({**base, "eventType": "COMPLETE" if ok else "FAIL", "eventTime": now,
+        events.append({**base, "eventType": "COMPLETE" if ok else "FAIL", "eventTime": ended,
                        "run": {"runId": run_id, "facets": end_facets}, "outputs": [output]})  # fmt: skip
     return events
 
@@ -198,7 +199,11 @@ def _facet(kind: str, **fields) -> dict:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    return _time(datetime.now(UTC))
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _uuid_for(pk: int) -> str:

@@ -1,6 +1,7 @@
 """OpenLineage events of a run: valid against the spec's JSON schemas, with column lineage."""
 
 import json
+from datetime import datetime
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +49,19 @@ def test_every_model_gets_a_valid_start_and_complete_event(hand_built):
     assert sorted(e["eventType"] for e in events) == sorted(["START", "COMPLETE"] * len(models))
     for event in events:
         validate(event)
+
+
+def test_events_carry_when_each_model_really_started_and_finished(hand_built):
+    _, result = hand_built
+    events = events_for(*hand_built)
+    at = {(e["job"]["name"], e["eventType"]): datetime.fromisoformat(e["eventTime"]) for e in events}
+    order = [n for n in result.nodes if n.unique_id.startswith("model.")]
+    for node in order:
+        name = node.unique_id.split(".")[-1]
+        assert at[name, "START"] == node.started_at < at[name, "COMPLETE"] == node.completed_at
+    # a model starts only after the models it reads from have finished
+    assert at["fact_agent_run", "START"] >= at["stg_agent_runs", "COMPLETE"]
+    assert at["mart_agent_monthly", "START"] >= at["fact_agent_run", "COMPLETE"]
 
 
 def test_star_schema_outputs_carry_column_lineage_back_to_cleansed(hand_built):
