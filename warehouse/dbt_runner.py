@@ -123,6 +123,8 @@ def run(
         command, "--project-dir", target.project_dir, "--profiles-dir", str(write_profile(target)),
         "--target-path", str(target.target_path), "--log-path", str(Path(target.work_dir) / "logs"),
         "--vars", json.dumps(variables), "--no-use-colors", "--quiet",
+        # no usage statistics sent anywhere; the file log without every statement (JobRun keeps errors)
+        "--no-send-anonymous-usage-stats", "--log-level-file", "info",
     ]  # fmt: skip
     if select:
         args += ["--select", *select]
