@@ -1,8 +1,8 @@
 """OpenLineage events of a run: valid against the spec's JSON schemas, with column lineage."""
 
 import json
-from datetime import datetime
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from catalog.openlineage.validation import run_event_errors
