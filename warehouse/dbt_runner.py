@@ -48,8 +48,15 @@ class NodeOutcome:
     message: str = ""
     rows: int | None = None
     execution_time: float = 0.0
-    started_at: datetime | None = None  # when dbt began executing the node (UTC)
+    started_at: datetime | None = None  # when dbt began the node (UTC)
     completed_at: datetime | None = None
+
+    def as_record(self) -> dict:
+        """The outcome as JSON-ready values (JobRun.results)."""
+        record = dict(self.__dict__)
+        for key in ("started_at", "completed_at"):
+            record[key] = record[key].isoformat() if record[key] else None
+        return record
 
 
 @dataclass

@@ -114,7 +114,7 @@ def _finish(run: JobRun, result, *, error="", trace="", published=0, loaded=0) -
         run.refresh_from_db()
         run.finished_at = now
         if result is not None:
-            run.results = [n.__dict__ for n in result.nodes]
+            run.results = [n.as_record() for n in result.nodes]
             built = [n for n in result.nodes if n.unique_id.startswith("model.") and n.status == "success"]
             run.rows_written = sum(n.rows or 0 for n in built) + published
             # rows taken in: loaded into the engine (BigQuery) plus what the cleansed layer kept
