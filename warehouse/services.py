@@ -53,7 +53,7 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
             on_progress(done, total, node)
 
     try:
-        loaded = load_raw_for_engine()
+        loaded = load_raw_for_engine(full_refresh=run.full_refresh)
         result = _in_thread_reporting(
             lambda report: dbt_runner.run(
                 config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,

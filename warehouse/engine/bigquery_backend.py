@@ -125,7 +125,12 @@ class BigQueryEngine(Engine):
     def load_parquet(self, table, uris, *, replace=True, partition_by=None, cluster_by=None):
         import pyarrow.dataset as ds
 
-        data = ds.dataset(uris, format="parquet", partitioning="hive").to_table() if uris else pa.table({})
+        data = pa.table({})
+        if uris:
+            # the first file alone would fix the schema: a column added later would be lost
+            found = ds.dataset(uris, format="parquet", partitioning="hive")
+            schema = pa.unify_schemas([found.schema, *(pq.read_schema(u) for u in uris)])
+            data = ds.dataset(uris, schema=schema, format="parquet", partitioning="hive").to_table()
         if partition_by and pa.types.is_string(data.schema.field(partition_by).type):
             # hive folder values arrive as text; BigQuery partitions on a DATE column
             index = data.column_names.index(partition_by)
