@@ -46,6 +46,10 @@ DIRECT = """
 import json, sys, duckdb
 manifest = json.load(open(sys.argv[1]))
 con = duckdb.connect(sys.argv[2])
+# the settings the dbt profile gives DuckDB (warehouse.dbt_runner.profile_for), so both sides match
+con.execute("set preserve_insertion_order = false")
+if sys.argv[3]:
+    con.execute(f"set memory_limit = '{sys.argv[3]}'")
 nodes = {**manifest["nodes"]}
 done = set()
 def build(uid):
@@ -130,7 +134,9 @@ def main():
     # same file name as the compile target: compiled SQL names its database after the file
     (work / "direct").mkdir()
     direct_db = str(work / "direct" / "compile.duckdb")
-    direct_s, direct_mb = measured(["-c", DIRECT, str(work / "compile/target/manifest.json"), direct_db])
+    direct_s, direct_mb = measured(
+        ["-c", DIRECT, str(work / "compile/target/manifest.json"), direct_db, options.memory_limit]
+    )
 
     after = generate(lake, tenants=tenants, months=options.months, seed=11, since=cutoff)
     inc_s, inc_mb, inc_run_s = measured_run(
