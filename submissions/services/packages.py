@@ -94,7 +94,7 @@ def package_build(*, sequence: Sequence, out_dir, actor) -> PackageBuild:
             md5s, sha256s = nees.build(sequence, leaves, sequence_dir, history)
         else:
             md5s, sha256s = ectd.build(sequence, leaves, sequence_dir)
-    except (ectd.BuildError, nees.TocError) as exc:
+    except (ectd.BuildError, nees.TocError, files.PlacementError) as exc:
         raise SubmissionError(str(exc)) from exc
     report = package_validate(sequence=sequence, sequence_dir=sequence_dir, known_md5=md5s)
     manifest = files.manifest(sequence_dir, sha256s)
