@@ -16,6 +16,10 @@ PUBLISHED_UTIL_MD5 = {
     "style/ectd-2-0.xsl": "3a07a202455e954a2eb203c5bb443f77",
 }
 
+# The FDA regional DTD, in the user's util folder. us-regional.xml names it by URL (FDA M1 v2.x), so
+# it is not copied into the package; validation reads it from there.
+FDA_REGIONAL_DTD = "dtd/us-regional-v3-3.dtd"
+
 
 class BuildError(Exception):
     pass

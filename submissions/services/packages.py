@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 
 from submissions.models import Leaf, PackageBuild, Sequence
@@ -60,7 +61,13 @@ def context_for(sequence, sequence_dir: Path, known_md5=None) -> checks.Context:
         present_sections={leaf.section for leaf in leaves},
         unconfirmed_codes=_unconfirmed(sequence, leaves),
         known_md5=known_md5 or {},
+        regional_dtd=_user_util_file(ectd.FDA_REGIONAL_DTD),
     )
+
+
+def _user_util_file(relative: str) -> Path | None:
+    folder = settings.SUBMISSIONS_ECTD_UTIL_DIR
+    return Path(folder) / relative if folder else None
 
 
 def package_validate(*, sequence, sequence_dir: Path, known_md5=None) -> list[dict]:
