@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=500)
     parser.add_argument("--total-mb", type=int, default=2048)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--workers", type=int, help="documents placed at a time (default: the build's own)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="custodian-bench-"))
@@ -146,6 +147,8 @@ def main() -> None:
             placing.append((time.perf_counter() - started, _cpu_seconds() - cpu))
 
     files.place_all = timed_place_all
+    if args.workers:
+        files.WORKERS = args.workers
     total = sum(Path(p).stat().st_size for p in stored)
     copies = work / "cp-baseline"
 
