@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from submissions.packaging.backbone import XLINK_NS
-from submissions.packaging.ectd import PUBLISHED_UTIL_MD5
+from submissions.packaging.ectd import FDA_REGIONAL_DTD, PUBLISHED_UTIL_MD5
 from submissions.packaging.files import md5_of
 from submissions.packaging.layout import REGIONAL_DIR, REGIONAL_FILE
 
@@ -47,6 +47,7 @@ class Context:
     present_sections: set[str]
     unconfirmed_codes: list[str] = field(default_factory=list)
     known_md5: dict[str, str] = field(default_factory=dict)  # computed while building
+    regional_dtd: Path | None = None  # the FDA regional DTD in the user's util folder
     _parsed: dict = field(default_factory=dict)
 
     def xml(self, relative: str):
@@ -104,6 +105,17 @@ def check_util_checksums(ctx: Context):
             )
 
 
+def _dtd_findings(tree, relative: str, dtd_path: Path, dtd_label: str):
+    try:
+        dtd = etree.DTD(str(dtd_path))
+    except etree.DTDParseError as exc:
+        yield Finding("fail", dtd_label, f"The DTD cannot be read: {exc}")
+        return
+    if not dtd.validate(tree):
+        for error in dtd.error_log.filter_from_errors()[:20]:
+            yield Finding("fail", relative, f"line {error.line}: {error.message}")
+
+
 def check_dtd(ctx: Context):
     dtd_path = ctx.sequence_dir / "util/dtd/ich-ectd-3-2.dtd"
     tree = ctx.xml("index.xml") if (ctx.sequence_dir / "index.xml").exists() else None
@@ -112,14 +124,25 @@ def check_dtd(ctx: Context):
             "warning", "index.xml", "Not validated against the DTD: util/dtd/ich-ectd-3-2.dtd is absent."
         )
         return
-    try:
-        dtd = etree.DTD(str(dtd_path))
-    except etree.DTDParseError as exc:
-        yield Finding("fail", "util/dtd/ich-ectd-3-2.dtd", f"The DTD cannot be read: {exc}")
+    yield from _dtd_findings(tree, "index.xml", dtd_path, "util/dtd/ich-ectd-3-2.dtd")
+
+
+def check_regional_dtd(ctx: Context):
+    """us-regional.xml names the FDA DTD by URL; we validate against the user's copy of it, if any."""
+    if ctx.region != "us" or not (ctx.sequence_dir / REGIONAL_FILE).exists():
         return
-    if not dtd.validate(tree):
-        for error in dtd.error_log.filter_from_errors()[:20]:
-            yield Finding("fail", "index.xml", f"line {error.line}: {error.message}")
+    tree = ctx.xml(REGIONAL_FILE)
+    if tree is None:
+        return  # check_well_formed reports it
+    if ctx.regional_dtd is None or not ctx.regional_dtd.is_file():
+        yield Finding(
+            "warning",
+            REGIONAL_FILE,
+            f"Not validated against the FDA regional DTD: put {FDA_REGIONAL_DTD} in the folder "
+            "SUBMISSIONS_ECTD_UTIL_DIR points at (the FDA publishes it; it is not ours to ship).",
+        )
+        return
+    yield from _dtd_findings(tree, REGIONAL_FILE, ctx.regional_dtd, f"{FDA_REGIONAL_DTD} (util folder)")
 
 
 def check_references(ctx: Context):
@@ -261,6 +284,7 @@ CHECKS = [
     ("well-formed", "Backbones are well-formed XML", check_well_formed),
     ("util-checksums", "util DTD and stylesheet match the published ICH checksums", check_util_checksums),
     ("dtd", "index.xml is valid against the ICH DTD", check_dtd),
+    ("regional-dtd", "us-regional.xml is valid against the FDA regional DTD", check_regional_dtd),
     ("references", "Every reference resolves and every file is referenced", check_references),
     ("checksums", "Leaf MD5 checksums and index-md5.txt match", check_checksums),
     ("lifecycle", "Leaf IDs and lifecycle operations are valid", check_lifecycle),

@@ -16,6 +16,10 @@ PUBLISHED_UTIL_MD5 = {
     "style/ectd-2-0.xsl": "3a07a202455e954a2eb203c5bb443f77",
 }
 
+# The FDA regional DTD, in the user's util folder. us-regional.xml names it by URL (FDA M1 v2.x), so
+# it is not copied into the package; validation reads it from there.
+FDA_REGIONAL_DTD = "dtd/us-regional-v3-3.dtd"
+
 
 class BuildError(Exception):
     pass
@@ -43,13 +47,17 @@ def build(sequence, leaves, sequence_dir: Path) -> tuple[dict[str, str], dict[st
     staging = sequence_dir.parent / f".{sequence_dir.name}.building-{uuid.uuid4().hex[:8]}"
     md5s, sha256s, checksums = {}, {}, {}
     try:
+        placed = {}  # path -> leaf
         for leaf in leaves:
             path = leaf_path(leaf)
             if not path:
                 continue
-            if path in md5s:
+            if path in placed:
                 raise BuildError(f"Two leaves of sequence {sequence.label} would both write {path}.")
-            md5s[path] = checksums[leaf.leaf_id] = files.place(leaf.version, staging / path)
+            placed[path] = leaf
+        jobs = [files.Placement.of(leaf.version, staging / path) for path, leaf in placed.items()]
+        for (path, leaf), md5 in zip(placed.items(), files.place_all(jobs), strict=True):
+            md5s[path] = checksums[leaf.leaf_id] = md5
             sha256s[path] = leaf.version.sha256
         if sequence.application.region == "us":
             regional = backbone.us_regional_xml(
@@ -62,7 +70,7 @@ def build(sequence, leaves, sequence_dir: Path) -> tuple[dict[str, str], dict[st
         files.write(staging / "index-md5.txt", _md5(index).encode())
         _copy_util(staging)
         staging.rename(sequence_dir)
-    except files.StoredFileChanged as exc:
+    except files.PlacementError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(exc)) from exc
     except BaseException:

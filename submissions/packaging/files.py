@@ -1,16 +1,43 @@
-"""Placing immutable document files into a package, verifying them on the way."""
+"""Placing immutable document files into a package, checksumming them on the way."""
 
 import hashlib
 import shutil
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
 CHUNK = 1024 * 1024
+# Two documents at a time: the copy and hashlib (on large buffers) release the GIL, so one
+# document's MD5 runs while the other is copied, or both hash on two cores. Memory stays at
+# WORKERS x CHUNK whatever the package size.
+WORKERS = 2
+_buffers = threading.local()
 
 
-class StoredFileChanged(Exception):
+class PlacementError(Exception):
     pass
+
+
+class StoredFileChanged(PlacementError):
+    pass
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One stored file to copy into a package, with the MD5 its upload recorded."""
+
+    source: Path
+    dest: Path
+    expected_md5: str
+    label: str
+
+    @classmethod
+    def of(cls, version, dest: Path) -> "Placement":
+        return cls(Path(settings.MEDIA_ROOT) / version.file.name, dest, version.md5, str(version))
 
 
 def md5_of(path: Path) -> str:
@@ -29,23 +56,54 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def place(version, dest: Path) -> str:
-    """Copy the version's file to `dest` and return its MD5.
+def _copy_with_md5(source: Path, dest: Path) -> str:
+    """Copy `source` to `dest` in the kernel, then hash the copy: the bytes the package holds.
 
-    A copy, not a hard link: identical documents share one stored file, and an edit to a package
-    must never reach the store. The MD5 is computed from the bytes now in the package, so a
-    stored file that changed since upload is caught here rather than by the agency.
+    Measured on ext4: the in-kernel copy (sendfile) costs about a quarter of the CPU of passing
+    the same bytes through a Python buffer to write(), which outweighs reading the copy once
+    more from the page cache to hash it.
     """
-    source = Path(settings.MEDIA_ROOT) / version.file.name
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)  # an in-kernel copy on Linux; the MD5 then reads the page cache
-    md5 = md5_of(dest)
-    if md5 != version.md5:
+    shutil.copyfile(source, dest)
+    buffer = getattr(_buffers, "chunk", None)
+    if buffer is None:
+        buffer = _buffers.chunk = bytearray(CHUNK)
+    view, digest = memoryview(buffer), hashlib.md5(usedforsecurity=False)
+    with open(dest, "rb", buffering=0) as copy:
+        while size := copy.readinto(buffer):
+            digest.update(view[:size])
+    return digest.hexdigest()
+
+
+def _place(placement: Placement) -> str:
+    md5 = _copy_with_md5(placement.source, placement.dest)
+    if md5 != placement.expected_md5:
         raise StoredFileChanged(
-            f"The stored file of '{version}' no longer matches its upload "
-            f"(MD5 {md5}, expected {version.md5})."
+            f"The stored file of '{placement.label}' no longer matches its upload "
+            f"(MD5 {md5}, expected {placement.expected_md5})."
         )
     return md5
+
+
+def place_all(placements: list[Placement]) -> list[str]:
+    """Copy each stored file into the package and return the MD5s, in order.
+
+    Copies, not hard links: identical documents share one stored file, and an edit to a package
+    must never reach the store. Each MD5 is computed from the copy, so a stored file that changed
+    since upload stops the build rather than reaching the agency.
+    """
+    twice = sorted(dest.name for dest, n in Counter(p.dest for p in placements).items() if n > 1)
+    if twice:
+        raise PlacementError(f"Two leaves would both write {', '.join(twice)}.")
+    for folder in {p.dest.parent for p in placements}:
+        folder.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="package-place") as pool:
+        futures = [pool.submit(_place, p) for p in placements]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()  # the pool's exit then waits for the running ones only
+            raise
 
 
 def write(dest: Path, data: bytes) -> None:

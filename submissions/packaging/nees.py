@@ -62,11 +62,14 @@ def build(sequence, leaves, sequence_dir: Path, history) -> tuple[dict[str, str]
     staging = sequence_dir.parent / f".{sequence_dir.name}.building-{uuid.uuid4().hex[:8]}"
     md5s, sha256s, entries = {}, {}, []
     try:
-        for leaf in sorted(leaves, key=lambda x: (section_of(x).order, x.pk)):
-            path = leaf_path(leaf)
-            if not path:
-                continue
-            md5s[path] = files.place(leaf.version, staging / path)
+        placed = [
+            (leaf, path)
+            for leaf in sorted(leaves, key=lambda x: (section_of(x).order, x.pk))
+            if (path := leaf_path(leaf))
+        ]
+        jobs = [files.Placement.of(leaf.version, staging / path) for leaf, path in placed]
+        for (leaf, path), md5 in zip(placed, files.place_all(jobs), strict=True):
+            md5s[path] = md5
             sha256s[path] = leaf.version.sha256
             entries.append((leaf.section, leaf.title, path))
         files.write(staging / TRACKING_FILE, tracking_pdf(sequence, history))

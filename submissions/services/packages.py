@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 
 from submissions.models import Leaf, PackageBuild, Sequence
@@ -60,7 +61,13 @@ def context_for(sequence, sequence_dir: Path, known_md5=None) -> checks.Context:
         present_sections={leaf.section for leaf in leaves},
         unconfirmed_codes=_unconfirmed(sequence, leaves),
         known_md5=known_md5 or {},
+        regional_dtd=_user_util_file(ectd.FDA_REGIONAL_DTD),
     )
+
+
+def _user_util_file(relative: str) -> Path | None:
+    folder = settings.SUBMISSIONS_ECTD_UTIL_DIR
+    return Path(folder) / relative if folder else None
 
 
 def package_validate(*, sequence, sequence_dir: Path, known_md5=None) -> list[dict]:
@@ -94,7 +101,7 @@ def package_build(*, sequence: Sequence, out_dir, actor) -> PackageBuild:
             md5s, sha256s = nees.build(sequence, leaves, sequence_dir, history)
         else:
             md5s, sha256s = ectd.build(sequence, leaves, sequence_dir)
-    except (ectd.BuildError, nees.TocError) as exc:
+    except (ectd.BuildError, nees.TocError, files.PlacementError) as exc:
         raise SubmissionError(str(exc)) from exc
     report = package_validate(sequence=sequence, sequence_dir=sequence_dir, known_md5=md5s)
     manifest = files.manifest(sequence_dir, sha256s)

@@ -54,6 +54,55 @@ SAMPLE_DTD = """
 <!ELEMENT link-text (#PCDATA)>
 """
 
+# The FDA regional DTD (v3.3) cut down the same way, to what the sample's us-regional.xml uses.
+SAMPLE_REGIONAL_DTD = """
+<!ELEMENT fda-regional:fda-regional (admin, m1-regional?)>
+<!ATTLIST fda-regional:fda-regional
+  xmlns:fda-regional CDATA #FIXED "http://www.ich.org/fda"
+  xmlns:xlink CDATA #FIXED "http://www.w3c.org/1999/xlink"
+  dtd-version CDATA #FIXED "3.3">
+<!ELEMENT admin (applicant-info, application-set)>
+<!ELEMENT applicant-info (id, company-name, submission-description?, applicant-contacts)>
+<!ELEMENT id (#PCDATA)>
+<!ELEMENT company-name (#PCDATA)>
+<!ELEMENT submission-description (#PCDATA)>
+<!ELEMENT applicant-contacts (applicant-contact+)>
+<!ELEMENT applicant-contact (applicant-contact-name, telephones, emails)>
+<!ELEMENT applicant-contact-name (#PCDATA)>
+<!ATTLIST applicant-contact-name applicant-contact-type CDATA #REQUIRED>
+<!ELEMENT telephones (telephone+)>
+<!ELEMENT telephone (#PCDATA)>
+<!ATTLIST telephone telephone-number-type CDATA #REQUIRED>
+<!ELEMENT emails (email+)>
+<!ELEMENT email (#PCDATA)>
+<!ELEMENT application-set (application+)>
+<!ELEMENT application (application-information, submission-information)>
+<!ATTLIST application application-containing-files (true | false) #REQUIRED>
+<!ELEMENT application-information (application-number)>
+<!ELEMENT application-number (#PCDATA)>
+<!ATTLIST application-number application-type CDATA #REQUIRED>
+<!ELEMENT submission-information (submission-id, sequence-number)>
+<!ELEMENT submission-id (#PCDATA)>
+<!ATTLIST submission-id submission-type CDATA #REQUIRED>
+<!ELEMENT sequence-number (#PCDATA)>
+<!ATTLIST sequence-number submission-sub-type CDATA #REQUIRED>
+<!ELEMENT m1-regional (m1-1-forms?, m1-2-cover-letters?)>
+<!ELEMENT m1-1-forms (form*)>
+<!ELEMENT form (leaf+)>
+<!ATTLIST form form-type CDATA #REQUIRED>
+<!ELEMENT m1-2-cover-letters (leaf*)>
+<!ELEMENT leaf (title)>
+<!ATTLIST leaf
+  ID ID #REQUIRED
+  operation (new | append | replace | delete) #REQUIRED
+  modified-file CDATA #IMPLIED
+  checksum CDATA #REQUIRED
+  checksum-type CDATA #REQUIRED
+  xlink:type CDATA #FIXED "simple"
+  xlink:href CDATA #IMPLIED>
+<!ELEMENT title (#PCDATA)>
+"""
+
 
 def pdf_bytes(pages: int = 1, password: str | None = None) -> bytes:
     writer = PdfWriter()
@@ -73,6 +122,7 @@ def _media(settings, tmp_path):
     (util / "dtd").mkdir(parents=True)
     (util / "style").mkdir()
     (util / "dtd" / "ich-ectd-3-2.dtd").write_text(SAMPLE_DTD)
+    (util / "dtd" / "us-regional-v3-3.dtd").write_text(SAMPLE_REGIONAL_DTD)
     (util / "style" / "ectd-2-0.xsl").write_text("<xsl:stylesheet/>")
     settings.SUBMISSIONS_ECTD_UTIL_DIR = str(util)
 

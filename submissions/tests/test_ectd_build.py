@@ -170,3 +170,33 @@ def test_an_existing_package_is_never_overwritten(first_sequence, submission_man
     with pytest.raises(SubmissionError, match="never overwritten"):
         package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
     assert first_sequence.builds.count() == 1
+
+
+def test_a_stored_file_changed_since_upload_stops_the_build_and_leaves_nothing(
+    first_sequence, submission_manager, tmp_path, settings
+):
+    from submissions.services import SubmissionError
+
+    stored = settings.MEDIA_ROOT / Leaf.objects.get(section="3.2.P.8").version.file.name
+    with open(stored, "ab") as fh:
+        fh.write(b"%")
+    with pytest.raises(
+        SubmissionError, match=r"'Stability v1 \(stability.pdf\)' no longer matches its upload"
+    ):
+        package_build(sequence=first_sequence, out_dir=tmp_path / "out", actor=submission_manager)
+    assert list((tmp_path / "out" / "nda123456").iterdir()) == []  # no package, no staging folder
+    assert first_sequence.builds.count() == 0
+
+
+def test_package_files_are_copies_so_an_edit_never_reaches_the_store(
+    first_sequence, submission_manager, tmp_path, settings
+):
+    build = package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
+    version = Leaf.objects.get(section="2.5").version
+    stored = settings.MEDIA_ROOT / version.file.name
+    packaged = tmp_path / "nda123456/0001/m2/25-clin-over/clinical-overview.pdf"
+    assert packaged.read_bytes() == stored.read_bytes()
+    assert build.manifest.count(f"{version.sha256}  m2/25-clin-over/clinical-overview.pdf") == 1
+    with open(packaged, "ab") as fh:
+        fh.write(b"%")
+    assert hashlib.md5(stored.read_bytes(), usedforsecurity=False).hexdigest() == version.md5

@@ -111,3 +111,19 @@ def test_the_fda_does_not_take_nees(submission_manager):
     app = Application(application_type="nda", region="us", dossier_format="nees", product="X")
     with pytest.raises(ValidationError, match="FDA does not accept NeeS"):
         app.full_clean()
+
+
+def test_a_nees_build_from_a_changed_stored_file_is_refused_with_a_message(
+    maa, submission_manager, tmp_path, settings
+):
+    from submissions.services import SubmissionError
+
+    sequence = sequence_create(application=maa, submission_type="original", actor=submission_manager)
+    version = upload(maa, "Cover", "cover.pdf", pdf_bytes(), submission_manager)
+    leaf_add(
+        sequence=sequence, section="1.0", title="Cover letter", actor=submission_manager, version=version
+    )
+    (settings.MEDIA_ROOT / version.file.name).write_bytes(pdf_bytes(2))
+    with pytest.raises(SubmissionError, match="no longer matches its upload"):
+        package_build(sequence=sequence, out_dir=tmp_path / "out", actor=submission_manager)
+    assert list((tmp_path / "out" / "maa778899").iterdir()) == []

@@ -1,6 +1,7 @@
 """Each pre-flight rule catches its failing fixture with a clear message naming the path."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -50,6 +51,35 @@ def test_malformed_regional_backbone(built):
     sequence, folder = built
     (folder / "m1/us/us-regional.xml").write_text("<fda-regional:fda-regional>")
     assert _findings(sequence, folder, "well-formed")[0]["path"] == "m1/us/us-regional.xml"
+
+
+def _edit_regional(folder, change):
+    path = folder / "m1/us/us-regional.xml"
+    tree = etree.parse(str(path))
+    change(tree.getroot())
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8", doctype=tree.docinfo.doctype)
+
+
+def test_us_regional_xml_that_breaks_the_fda_regional_dtd(built):
+    sequence, folder = built
+    assert _findings(sequence, folder, "regional-dtd") == []
+    _edit_regional(
+        folder,
+        lambda root: root.find("admin/applicant-info").remove(root.find("admin/applicant-info/company-name")),
+    )
+    findings = _findings(sequence, folder, "regional-dtd")
+    assert {f["path"] for f in findings} == {"m1/us/us-regional.xml"}
+    assert any("applicant-info" in f["message"] for f in findings), findings
+
+
+def test_without_the_fda_regional_dtd_us_regional_xml_gets_a_warning(built, settings):
+    sequence, folder = built
+    (Path(settings.SUBMISSIONS_ECTD_UTIL_DIR) / "dtd/us-regional-v3-3.dtd").unlink()
+    [finding] = _findings(sequence, folder, "regional-dtd")
+    assert finding["status"] == "warning"
+    assert (
+        "dtd/us-regional-v3-3.dtd" in finding["message"] and "SUBMISSIONS_ECTD_UTIL_DIR" in finding["message"]
+    )
 
 
 def test_missing_util_files_say_where_to_configure_them(built):
