@@ -102,13 +102,15 @@ def main():
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument(
+        "--cache", help="keep the generated source data in this folder and reuse it on later runs"
+    )
+    parser.add_argument(
         "--memory-limit", default="", help='DuckDB memory_limit for the dbt builds, e.g. "1GB"'
     )
     options = parser.parse_args()
     options.load_before = os.getloadavg()[0]  # other work on the machine skews every figure
 
     from warehouse.lake import Lake
-    from warehouse.source import generate
     from warehouse.source.generator import DEFAULT_START
     from warehouse.source.simulation import month_start
 
@@ -118,11 +120,10 @@ def main():
     cutoff = last_month + timedelta(days=28 * (1 - 0.01 * options.months))
     work = Path(tempfile.mkdtemp(prefix="wh-bench-"))
     lake = Lake(str(work / "lake"))
-    started = time.perf_counter()
-    before = generate(lake, tenants=tenants, months=options.months, seed=11, until=cutoff)
-    generated_in = time.perf_counter() - started
-    shape = f"{tenants} tenants x {options.months} months"
-    print(f"generated {before.total:,} events ({shape}) in {generated_in:.1f}s")
+    source = Path(options.cache or work / "source") / f"{tenants}x{options.months}"
+    counts = generated(source, tenants, options.months, cutoff)
+    shutil.copytree(source / "before", lake.root)
+    print(f"{counts['before']:,} events ({tenants} tenants x {options.months} months) in {source}")
 
     db = str(work / "warehouse.duckdb")
     full_s, full_mb, full_run_s = measured_run(
@@ -138,14 +139,32 @@ def main():
         ["-c", DIRECT, str(work / "compile/target/manifest.json"), direct_db, options.memory_limit]
     )
 
-    after = generate(lake, tenants=tenants, months=options.months, seed=11, since=cutoff)
+    # the new events are files of their own, in the same partition folders
+    shutil.copytree(source / "after", lake.root, dirs_exist_ok=True)
     inc_s, inc_mb, inc_run_s = measured_run(
         ["-c", DBT, str(work / "dbt"), lake.root, db, "build", options.memory_limit]
     )
-    report(options, before.total, after.total, full_s, full_mb, direct_s, direct_mb, inc_s, inc_mb,
+    report(options, counts["before"], counts["after"], full_s, full_mb, direct_s, direct_mb, inc_s, inc_mb,
            full_run_s, inc_run_s)  # fmt: skip
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def generated(folder: Path, tenants: int, months: int, cutoff) -> dict:
+    """Events before the cutoff in folder/before, the ~1 % after it in folder/after (made once)."""
+    from warehouse.lake import Lake
+    from warehouse.source import generate
+
+    done = folder / "counts.json"
+    if done.exists():
+        return json.loads(done.read_text())
+    started = time.perf_counter()
+    shutil.rmtree(folder, ignore_errors=True)
+    before = generate(Lake(str(folder / "before")), tenants=tenants, months=months, seed=11, until=cutoff)
+    after = generate(Lake(str(folder / "after")), tenants=tenants, months=months, seed=11, since=cutoff)
+    print(f"generated in {time.perf_counter() - started:.1f}s")
+    done.write_text(json.dumps({"before": before.total, "after": after.total}))
+    return json.loads(done.read_text())
 
 
 def verdict(met: bool) -> str:
