@@ -3,7 +3,7 @@ from django.http import Http404
 
 from portal import selectors
 from portal.auditor.guard import auditor_page
-from portal.auditor.views import PAGE_SIZE, _page
+from portal.auditor.views import PAGE_SIZE, _page, page_links
 from portal.sections import SECTIONS
 
 
@@ -24,5 +24,6 @@ def section_list(request, grant, engagement, section):
     page = Paginator(rows.order_by(*spec.ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     return _page(
         request, "portal/auditor/section.html", engagement, grant, crumbs=[(spec.title, None)],
-        section=spec, page=page, rows=[_cells(obj, spec.columns) for obj in page],
+        section=spec, page=page, page_links=page_links(page),
+        rows=[_cells(obj, spec.columns) for obj in page],
     )  # fmt: skip
