@@ -1,7 +1,6 @@
 """Auditor pages: read-only, engagement-scoped, every query through `visible_to`."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from portal import selectors
 from portal.auditor.forms import DecisionForm, EvidenceRequestForm
 from portal.auditor.guard import auditor_page
 from portal.models import EvidenceRequest
+from portal.pagination import OneQueryPaginator
 from portal.sections import available_sections
 from portal.services import evidence_request_create, evidence_request_decide
 from portal.snapshots import snapshot_index
@@ -96,7 +96,7 @@ def snapshot(request, grant, engagement, snapshot_id):
 @auditor_page()
 def evidence(request, grant, engagement):
     items = selectors.evidence_list(engagement=engagement, user=request.user)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     base = reverse("portal:evidence", args=[engagement.pk])
     return _page(
         request, "portal/auditor/evidence.html", engagement, grant, crumbs=[("Evidence", None)],

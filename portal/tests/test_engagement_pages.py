@@ -43,6 +43,8 @@ def test_the_evidence_list_shows_50_a_page_with_links_to_the_others(client, worl
     assert "57 items (page 1 of 2)" in first and '<a href="?page=2">2</a>' in first
     assert '<a href="?page=1" rel="prev">Previous</a>' in second
     assert len(set(re.findall(r"bulk \d\d", first + second))) == 55  # every item, each on one page
+    past_the_end, not_a_number = (client.get(url + q).content.decode() for q in ("?page=9", "?page=x"))
+    assert "(page 2 of 2)" in past_the_end and "(page 1 of 2)" in not_a_number
 
 
 def test_a_registered_section_lists_only_the_engagements_objects(client, world):
