@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from pypdf import PdfReader, PdfWriter, Transformation
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 PDF_MAGIC = b"%PDF-"
@@ -73,9 +74,11 @@ def pdf_with_footer(source: BinaryIO, lines: list[str]):
 def _overlay(width: float, height: float, lines: list[str]):
     buffer = io.BytesIO()
     sheet = canvas.Canvas(buffer, pagesize=(width, height))
-    sheet.setFont(FONT, FONT_SIZE)
+    widest = max(stringWidth(line, FONT, FONT_SIZE) for line in lines)
+    scale = min(1.0, (width - 4 * MARGIN) / widest)  # small pages get a smaller font, never clipped
+    sheet.setFont(FONT, FONT_SIZE * scale)
     sheet.setFillGray(0.3)
     for n, line in enumerate(reversed(lines)):
-        sheet.drawCentredString(width / 2, MARGIN + n * LINE_GAP, line)
+        sheet.drawCentredString(width / 2, MARGIN + n * LINE_GAP * scale, line)
     sheet.save()
     return PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
