@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -387,6 +388,7 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(var_dir, ignore_errors=True)  # 1,000 evidence files
     report(args, results, load_before)
 
 
