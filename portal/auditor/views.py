@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accounts.grants import access_grant_acknowledge
 from governance.models import Control
@@ -111,21 +112,24 @@ def page_links(page) -> list:
     return list(page.paginator.get_elided_page_range(page.number, **PAGE_LINKS))
 
 
-def evidence_rows(page, base: str) -> list[dict]:
-    """The page's cells as ready strings: the busiest page formats in Python, not per template tag."""
-    return [
-        {
-            "control": e.control.ref,
-            "title": f"{e.title} v{e.version}",
-            "period": f"{e.effective_from:%Y-%m-%d} to {e.effective_to:%Y-%m-%d}",
-            "valid_until": f"{e.valid_until:%Y-%m-%d}",
-            "sha256": e.sha256,
-            "sha256_start": f"{e.sha256[:16]}…",
-            "download": f"{base}{e.pk}/file/" if e.file else "",
-            "url": e.url,
-        }
-        for e in page
-    ]
+def evidence_rows(page, base: str) -> str:
+    """The page's table rows as escaped HTML: the busiest page formats its 50 rows in Python
+    (one `format_html` per row) instead of resolving ~500 template variables."""
+    return format_html_join("", ROW_HTML, (_evidence_cells(e, base) for e in page))
+
+
+ROW_HTML = (
+    "<tr><td>{}</td><td>{} v{}</td><td>{} to {}</td><td>{}</td>"
+    '<td><code title="{}">{}…</code></td><td>{}</td></tr>\n'
+)
+
+
+def _evidence_cells(e, base: str) -> tuple:  # dates print as YYYY-MM-DD
+    link = format_html('<a href="{}{}/file/">Download</a>', base, e.pk) if e.file else e.url
+    return (
+        e.control.ref, e.title, e.version, e.effective_from, e.effective_to, e.valid_until,
+        e.sha256, e.sha256[:16], link,
+    )  # fmt: skip
 
 
 @auditor_page(writes=("POST",))
