@@ -14,8 +14,8 @@ from django.shortcuts import redirect
 
 from accounts.sessions import refresh_due
 from portal.access import portal_access_record
-from portal.models import Engagement, PortalAccess
-from portal.services import live_grant
+from portal.models import PortalAccess
+from portal.selectors import engagement_with_live_grant
 
 SAFE = ("GET", "HEAD")
 SEEN_KEY = "portal_seen"
@@ -53,8 +53,7 @@ def auditor_page(*, writes=(), kind=PortalAccess.Kind.VIEW, terms=True):
                 return HttpResponseNotAllowed(SAFE + tuple(writes))
             if not _signed_in(request) or idle_expired(request):
                 return redirect(f"{settings.PORTAL_LOGIN_URL}?next={request.path}")
-            engagement = Engagement.objects.visible_to(request.user).filter(pk=engagement_id).first()
-            grant = live_grant(engagement, request.user) if engagement else None
+            engagement, grant = engagement_with_live_grant(engagement_id, request.user)
             if grant is None:
                 portal_access_record(
                     request=request, engagement=None, kind=PortalAccess.Kind.DENIED, status_code=404
