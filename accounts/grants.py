@@ -9,10 +9,11 @@ The services below are the only way grants and their permissions are written (ne
 from collections import defaultdict
 from datetime import datetime
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BigIntegerField
+from django.db.models import BigIntegerField, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -35,10 +36,12 @@ def granted(queryset, user, action: str = "view"):
     ).values("object_id")
     # guardian's own rows, compared as integers: get_objects_for_user casts every primary key
     # to text instead, which defeats the indexes (the 1,000-item evidence page took 3x as long).
+    # The permission is a scalar subquery, not a join: PostgreSQL then estimates the user's rows
+    # from the (user, permission) index instead of guessing ~3, and hash-joins instead of
+    # looping per row (count and page of that list: 5.4 and 7.8 ms -> 2.2 and 4.0 ms).
+    permission = Permission.objects.filter(content_type=content_type, codename=codename).values("pk")[:1]
     guarded_ids = (
-        UserObjectPermission.objects.filter(
-            user=user, permission__content_type=content_type, permission__codename=codename
-        )
+        UserObjectPermission.objects.filter(user=user, permission=Subquery(permission))
         .annotate(object_int=Cast("object_pk", BigIntegerField()))
         .values("object_int")
     )

@@ -16,12 +16,21 @@ def portal_access_record(
     )  # fmt: skip
 
 
-def download_record(*, request, engagement, obj, filename: str, sha256: str = "") -> None:
-    """A download is a regulated fact: an explicit EXPORT event in the hash-chained trail."""
+def download_record(
+    *, request, engagement, obj, filename: str, sha256: str = "", watermark: str = "file name"
+) -> None:
+    """A download is a regulated fact: an explicit EXPORT event in the hash-chained trail.
+
+    `sha256` is the stored original's; `watermark` says whether the bytes sent were that file
+    ("file name") or a stamped copy of it ("file name and PDF footer").
+    """
     audit_event_record(
         action=AuditEntry.Action.EXPORT,
         obj=obj,
         actor=request.user,
-        data={"engagement": engagement.pk, "filename": filename, "sha256": sha256, "via": "auditor portal"},
-    )
+        data={
+            "engagement": engagement.pk, "filename": filename, "sha256": sha256,
+            "watermark": watermark, "via": "auditor portal",
+        },
+    )  # fmt: skip
     request.portal_detail = filename  # the gate writes it on the access-log row

@@ -6,7 +6,10 @@ being browsed", so an auditor on two engagements never sees one's objects on the
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, FilteredRelation, Q
 
+from accounts.models import AccessGrant
+from accounts.models.grants import live_q
 from governance.models import Criterion, Evidence, ReadinessScore, Snapshot
 from portal.models import Engagement, EngagementObject, EvidenceRequest
 
@@ -52,3 +55,28 @@ def engagement_readiness(engagement) -> ReadinessScore | None:
         .order_by("-day")
         .first()
     )
+
+
+GRANT_FIELDS = [f.attname for f in AccessGrant._meta.concrete_fields]
+
+
+def engagement_with_live_grant(engagement_id: int, user) -> tuple[Engagement | None, AccessGrant | None]:
+    """The engagement if `user` may see it, and their grant on it if in force right now: one query
+    (the gate runs it on every request). A user holds at most one grant per engagement, so the
+    join adds no rows; no live grant reads as a grant of None."""
+    if not user.is_authenticated:
+        return None, None
+    live = FilteredRelation("grants", condition=Q(grants__user=user) & live_q(prefix="grants__"))
+    engagement = (
+        Engagement.objects.visible_to(user)
+        .filter(pk=engagement_id)
+        .annotate(live_grant=live)
+        .annotate(**{f"live_grant_{name}": F(f"live_grant__{name}") for name in GRANT_FIELDS})
+        .first()
+    )
+    if engagement is None:
+        return None, None
+    values = [engagement.__dict__.pop(f"live_grant_{name}") for name in GRANT_FIELDS]
+    if values[0] is None:
+        return engagement, None
+    return engagement, AccessGrant.from_db(engagement._state.db, GRANT_FIELDS, values)

@@ -15,11 +15,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def live_q(at=None, prefix: str = "") -> Q:
+    """The condition of a grant in force at `at` (default: now): started, not yet ended, not
+    revoked. `prefix` reaches grants through a relation (e.g. "grants__")."""
+    at = at or timezone.now()
+    conditions = {"valid_from__lte": at, "valid_until__gt": at, "revoked_at__isnull": True}
+    return Q(**{prefix + lookup: value for lookup, value in conditions.items()})
+
+
 class AccessGrantQuerySet(models.QuerySet):
     def live(self, at=None):
         """Grants in force at `at` (default: now): started, not yet ended, not revoked."""
-        at = at or timezone.now()
-        return self.filter(valid_from__lte=at, valid_until__gt=at, revoked_at__isnull=True)
+        return self.filter(live_q(at))
 
     def visible_to(self, user, action: str = "view"):
         if user.is_authenticated and user.has_perm(f"accounts.{action}_accessgrant"):

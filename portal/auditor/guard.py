@@ -12,9 +12,10 @@ from django.contrib.auth import logout
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 
+from accounts.sessions import refresh_due
 from portal.access import portal_access_record
-from portal.models import Engagement, PortalAccess
-from portal.services import live_grant
+from portal.models import PortalAccess
+from portal.selectors import engagement_with_live_grant
 
 SAFE = ("GET", "HEAD")
 SEEN_KEY = "portal_seen"
@@ -26,12 +27,15 @@ def _signed_in(request) -> bool:
 
 
 def idle_expired(request) -> bool:
-    """True (and the session ended) when the last portal request is older than the idle limit."""
+    """True (and the session ended) when the last recorded portal request is older than the idle
+    limit. Activity is recorded at most every SESSION_REFRESH_SECONDS (no session write per page),
+    so an auditor is signed out between PORTAL_IDLE_SECONDS minus that and PORTAL_IDLE_SECONDS
+    after their last request."""
     seen = request.session.get(SEEN_KEY)
     if seen is not None and time.time() - seen > settings.PORTAL_IDLE_SECONDS:
         logout(request)
         return True
-    request.session[SEEN_KEY] = time.time()
+    refresh_due(request.session, SEEN_KEY, settings.SESSION_REFRESH_SECONDS)
     return False
 
 
@@ -49,8 +53,7 @@ def auditor_page(*, writes=(), kind=PortalAccess.Kind.VIEW, terms=True):
                 return HttpResponseNotAllowed(SAFE + tuple(writes))
             if not _signed_in(request) or idle_expired(request):
                 return redirect(f"{settings.PORTAL_LOGIN_URL}?next={request.path}")
-            engagement = Engagement.objects.visible_to(request.user).filter(pk=engagement_id).first()
-            grant = live_grant(engagement, request.user) if engagement else None
+            engagement, grant = engagement_with_live_grant(engagement_id, request.user)
             if grant is None:
                 portal_access_record(
                     request=request, engagement=None, kind=PortalAccess.Kind.DENIED, status_code=404

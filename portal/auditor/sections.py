@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 
 from portal import selectors
 from portal.auditor.guard import auditor_page
-from portal.auditor.views import PAGE_SIZE, _page
+from portal.auditor.views import PAGE_SIZE, _page, page_links
+from portal.pagination import OneQueryPaginator
 from portal.sections import SECTIONS
 
 
@@ -21,8 +21,9 @@ def section_list(request, grant, engagement, section):
     if spec is None or spec.model is None:
         raise Http404("No such section.")
     rows = selectors.engagement_scoped(spec.model.objects.all(), engagement=engagement, user=request.user)
-    page = Paginator(rows.order_by(*spec.ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(rows.order_by(*spec.ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     return _page(
         request, "portal/auditor/section.html", engagement, grant, crumbs=[(spec.title, None)],
-        section=spec, page=page, rows=[_cells(obj, spec.columns) for obj in page],
+        section=spec, page=page, page_links=page_links(page),
+        rows=[_cells(obj, spec.columns) for obj in page],
     )  # fmt: skip

@@ -55,7 +55,8 @@ class Side:
     grants: dict = field(default_factory=dict)
 
 
-def _side(slug, officer, tmp_path, *, evidence_count=2) -> Side:
+def engagement_side(slug, officer, tmp_path, *, evidence_count=2, files=()) -> Side:
+    """`files`: (title, content, name) of further evidence, e.g. PDFs, frozen in the snapshot too."""
     framework = FrameworkFactory(slug=slug, urn=f"urn:test:{slug}", name=slug.upper())
     criterion = CriterionFactory(framework=framework, ref=f"{slug.upper()}-1")
     CriterionFactory(framework=framework, ref=f"{slug.upper()}-2")
@@ -64,7 +65,7 @@ def _side(slug, officer, tmp_path, *, evidence_count=2) -> Side:
     evidence = [
         accepted_evidence(control, officer, f"{slug} review {n}", f"user,decision\n{slug}{n},keep\n".encode())
         for n in range(evidence_count)
-    ]
+    ] + [accepted_evidence(control, officer, title, content, name) for title, content, name in files]
     snapshot = snapshot_create(
         framework=framework, month=OCTOBER, out_dir=tmp_path / "snapshots", actor=officer
     )
@@ -90,7 +91,10 @@ def auditor_user(username):
 def world(compliance_officer, auditor, tmp_path):
     """Side A (SOC 2) and side B (HIPAA) and every persona, with their grants."""
     (tmp_path / "snapshots").mkdir()
-    a, b = _side("soc2", compliance_officer, tmp_path), _side("hipaa", compliance_officer, tmp_path)
+    a, b = (
+        engagement_side("soc2", compliance_officer, tmp_path),
+        engagement_side("hipaa", compliance_officer, tmp_path),
+    )
     now = timezone.now()
     totp(auditor)
     users = {"live": auditor}

@@ -61,6 +61,7 @@ def test_single_file_is_watermarked_and_carries_its_hash(client, world):
     assert f'href="{url}"' in client.get(f"/portal/e/{a.engagement.pk}/evidence/").content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["X-Content-SHA256"] == item.sha256
+    assert response["X-Original-SHA256"] == item.sha256
     assert re.search(rf'filename="review{WATERMARK}\.csv"', response["Content-Disposition"])
     assert _body(response) == Path(item.file.path).read_bytes()
 

@@ -1,5 +1,6 @@
 """Confidentiality terms, findings-style sections, empty states, TOTP provisioning."""
 
+import re
 from datetime import date
 from io import StringIO
 
@@ -12,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from governance.models import Criterion, Finding
 from portal.sections import SECTIONS, Section, register_section
 from portal.services import engagement_create, engagement_objects_add
-from portal.tests.conftest import portal_login
+from portal.tests.conftest import accepted_evidence, portal_login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,21 @@ def test_terms_must_be_accepted_before_anything_else(client, world):
     a.grants["live"].refresh_from_db()
     assert a.grants["live"].acknowledged_at is not None
     assert client.get(f"/portal/e/{a.engagement.pk}/evidence/").status_code == 200
+
+
+def test_the_evidence_list_shows_50_a_page_with_links_to_the_others(client, world):
+    a, officer = world["a"], world["officer"]
+    extra = [accepted_evidence(a.control, officer, f"bulk {n:02}", f"{n}\n".encode()) for n in range(55)]
+    engagement_objects_add(engagement=a.engagement, objects=extra, actor=officer)
+    portal_login(client, world["users"]["live"])
+    url = f"/portal/e/{a.engagement.pk}/evidence/"
+    first, second = (client.get(url + query).content.decode() for query in ("", "?page=2"))
+    assert first.count('/file/">Download') == 50 and second.count('/file/">Download') == 7
+    assert "57 items (page 1 of 2)" in first and '<a href="?page=2">2</a>' in first
+    assert '<a href="?page=1" rel="prev">Previous</a>' in second
+    assert len(set(re.findall(r"bulk \d\d", first + second))) == 55  # every item, each on one page
+    past_the_end, not_a_number = (client.get(url + q).content.decode() for q in ("?page=9", "?page=x"))
+    assert "(page 2 of 2)" in past_the_end and "(page 1 of 2)" in not_a_number
 
 
 def test_a_registered_section_lists_only_the_engagements_objects(client, world):

@@ -170,6 +170,31 @@ def test_idle_session_is_signed_out(client, world, settings):
     assert response.status_code == 302 and "_auth_user_id" not in client.session
 
 
+def test_idle_timeout_counts_from_the_last_recorded_request(client, world, settings):
+    """Activity is recorded at most once a minute: 15 idle minutes end 14 to 15 min after the
+    last request, never later."""
+    settings.PORTAL_IDLE_SECONDS, settings.SESSION_REFRESH_SECONDS = 15 * 60, 60
+    portal_login(client, world["users"]["live"])
+    url = f"/portal/e/{world['a'].engagement.pk}/"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert client.get(url).status_code == 200
+        clock.shift(timedelta(seconds=50))
+        assert client.get(url).status_code == 200  # within the minute: not recorded
+        clock.shift(timedelta(minutes=14, seconds=20))
+        response = client.get(url)
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_an_auditor_clicking_every_50_seconds_stays_signed_in(client, world, settings):
+    settings.PORTAL_IDLE_SECONDS, settings.SESSION_REFRESH_SECONDS = 15 * 60, 60
+    portal_login(client, world["users"]["live"])
+    url = f"/portal/e/{world['a'].engagement.pk}/"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(24):  # 20 minutes
+            clock.shift(timedelta(seconds=50))
+            assert client.get(url).status_code == 200
+
+
 def test_every_page_view_is_logged_with_engagement_and_status(client, world):
     a = world["a"]
     user = world["users"]["live"]

@@ -38,3 +38,14 @@ def test_list_pages_do_not_grow_with_rows(client, world, path):
     _grow(world, 40)
     assert "extra 39" in client.get(url).content.decode() or path != "evidence/"
     assert _count(client, url) == small
+
+
+def test_a_page_view_is_logged_with_one_insert_and_no_other_write(client, world):
+    """The access log must stay cheap: one INSERT per view (no auditlog copy, no chain entry)."""
+    portal_login(client, world["users"]["live"])
+    url = f"/portal/e/{world['a'].engagement.pk}/evidence/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "DELETE"))]
+    assert len(writes) == 1 and 'INTO "portal_portalaccess"' in writes[0]
