@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,9 +34,9 @@ EVENTS_PER_TENANT_MONTH = 150  # what the generator writes on average (measured)
 DBT = """
 import sys, time
 from warehouse.dbt_runner import DbtTarget, run
-target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3], threads=2,
-                   duckdb_memory_limit=sys.argv[5])
-runs = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3],
+                   threads=int(sys.argv[6]), duckdb_memory_limit=sys.argv[5])
+runs = int(sys.argv[7]) if len(sys.argv) > 7 else 1
 for number in range(runs):
     if number:  # like a Celery worker: idle until the next job (the parent says when)
         sys.stdin.readline()
@@ -97,7 +98,7 @@ class Worker:
     `build()` returns the seconds from the request to the end of the run; the first includes
     the interpreter start and dbt's imports, like a cold process."""
 
-    def __init__(self, args, runs: int):
+    def __init__(self, args, runs: int = 2):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.args, self.started = args, time.perf_counter()
         self.child = subprocess.Popen([sys.executable, "-c", DBT, *args, str(runs)], cwd=ROOT, env=env,
@@ -133,13 +134,14 @@ def main():
     parser.add_argument(
         "--cache", help="keep the generated source data in this folder and reuse it on later runs"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="measure N times, report medians")
+    parser.add_argument("--threads", type=int, default=2, help="dbt threads (WAREHOUSE_DBT_THREADS)")
     parser.add_argument(
         "--memory-limit", default="", help='DuckDB memory_limit for the dbt builds, e.g. "1GB"'
     )
     options = parser.parse_args()
     options.load_before = os.getloadavg()[0]  # other work on the machine skews every figure
 
-    from warehouse.lake import Lake
     from warehouse.source.generator import DEFAULT_START
     from warehouse.source.simulation import month_start
 
@@ -147,18 +149,32 @@ def main():
     # events fall on days 0-28 of each month: hold back the last 1 % of all the months' days
     last_month = month_start(DEFAULT_START, options.months - 1)
     cutoff = last_month + timedelta(days=28 * (1 - 0.01 * options.months))
+    cache = Path(options.cache) if options.cache else Path(tempfile.mkdtemp(prefix="wh-source-"))
+    source = cache / f"{tenants}x{options.months}"
+    counts = generated(source, tenants, options.months, cutoff)
+    print(f"{counts['before']:,} events ({tenants} tenants x {options.months} months) in {source}")
+    runs = []
+    for number in range(options.repeat):
+        runs.append(measure_once(options, source))
+        print(f"run {number + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[-1].items()))
+    # the median of each figure: the machine is shared, single runs vary by ±20 %
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    report(options, counts["before"], counts["after"], figures, runs)
+    if not options.cache:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def measure_once(options, source: Path) -> dict:
+    from warehouse.lake import Lake
+
     work = Path(tempfile.mkdtemp(prefix="wh-bench-"))
     lake = Lake(str(work / "lake"))
-    source = Path(options.cache or work / "source") / f"{tenants}x{options.months}"
-    counts = generated(source, tenants, options.months, cutoff)
     shutil.copytree(source / "before", lake.root)
-    print(f"{counts['before']:,} events ({tenants} tenants x {options.months} months) in {source}")
-
     db = str(work / "warehouse.duckdb")
-    worker = Worker([str(work / "dbt"), lake.root, db, "build", options.memory_limit], runs=2)
-    full_s, full_run_s = worker.build()
+    worker = Worker([str(work / "dbt"), lake.root, db, "build", options.memory_limit, str(options.threads)])
+    full_s, _ = worker.build()
     # compile against a throwaway database so every model compiles as a first (non-incremental) build
-    measured(["-c", DBT, str(work / "compile"), lake.root, str(work / "compile.duckdb"), "compile", ""])
+    measured(["-c", DBT, str(work / "compile"), lake.root, str(work / "compile.duckdb"), "compile", "", "1"])
     # same file name as the compile target: compiled SQL names its database after the file
     (work / "direct").mkdir()
     direct_db = str(work / "direct" / "compile.duckdb")
@@ -174,14 +190,14 @@ def main():
     for suffix in ("", ".wal"):  # dbt-duckdb keeps its connection open: copy the log too
         if Path(db + suffix).exists():
             shutil.copy(db + suffix, cold_db + suffix)
-    cold_args = [str(cold / "dbt"), lake.root, cold_db, "build", options.memory_limit]
+    cold_args = [str(cold / "dbt"), lake.root, cold_db, "build", options.memory_limit, str(options.threads)]
     cold_s, cold_mb = measured(["-c", DBT, *cold_args])
-    inc_s, inc_run_s = worker.build()
+    inc_s, _ = worker.build()
     worker_mb = worker.peak_mib()
-    report(options, counts["before"], counts["after"], full_s, full_run_s, worker_mb, direct_s, direct_mb,
-           inc_s, inc_run_s, cold_s, cold_mb)  # fmt: skip
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
+    return {"full_s": full_s, "direct_s": direct_s, "inc_s": inc_s, "cold_s": cold_s,
+            "worker_mb": worker_mb, "direct_mb": direct_mb, "cold_mb": cold_mb}  # fmt: skip
 
 
 def generated(folder: Path, tenants: int, months: int, cutoff) -> dict:
@@ -205,9 +221,10 @@ def verdict(met: bool) -> str:
     return "(met)" if met else "(NOT met)"
 
 
-def report(options, events, new_events, full_s, full_run_s, worker_mb, direct_s, direct_mb,
-           inc_s, inc_run_s, cold_s, cold_mb):  # fmt: skip
+def report(options, events, new_events, figures, runs):
+    full_s, direct_s, inc_s, cold_s = (figures[k] for k in ("full_s", "direct_s", "inc_s", "cold_s"))
     ratio, inc_ratio, cold_ratio = full_s / direct_s, inc_s / full_s, cold_s / full_s
+    worker_mb, direct_mb, cold_mb = (int(figures[k]) for k in ("worker_mb", "direct_mb", "cold_mb"))
     rows = [
         ("full dbt build (no tests), new process", f"{full_s:.1f} s", "", ""),
         ("compiled SQL run directly, new process", f"{direct_s:.1f} s", f"{direct_mb} MiB", ""),
@@ -219,17 +236,21 @@ def report(options, events, new_events, full_s, full_run_s, worker_mb, direct_s,
         ("  / full", f"{cold_ratio:.1%}", "", "for reference: imports and first-run set-up included"),
     ]  # fmt: skip
     share = new_events / events
-    print(f"\nWarehouse build on DuckDB, {events:,} raw events (+{new_events:,} = {share:.1%} new)")
+    print(
+        f"\nWarehouse build on DuckDB, {events:,} raw events (+{new_events:,} = {share:.1%} new), "
+        f"dbt threads {options.threads}, medians of {len(runs)} run(s)"
+    )
     for name, value, memory, note in rows:
         print(f"  {name:<54} {value:>8} {memory:>10}  {note}")
     result = {
         "when": datetime.now().isoformat(timespec="seconds"), "events": events, "new_events": new_events,
-        "memory_limit": options.memory_limit, "full_seconds": full_s, "full_run_seconds": full_run_s,
-        "worker_peak_mib": worker_mb, "direct_seconds": direct_s, "direct_peak_mib": direct_mb,
-        "dbt_over_direct": ratio, "incremental_seconds": inc_s, "incremental_run_seconds": inc_run_s,
-        "incremental_over_full": inc_ratio, "incremental_new_process_seconds": cold_s,
-        "incremental_new_process_peak_mib": cold_mb, "incremental_new_process_over_full": cold_ratio,
-        "load_average_before": options.load_before, "load_average_after": os.getloadavg()[0],
+        "memory_limit": options.memory_limit, "threads": options.threads, "medians_of": len(runs),
+        "full_seconds": full_s, "direct_seconds": direct_s, "dbt_over_direct": ratio,
+        "incremental_seconds": inc_s, "incremental_over_full": inc_ratio,
+        "incremental_new_process_seconds": cold_s, "incremental_new_process_over_full": cold_ratio,
+        "worker_peak_mib": worker_mb, "direct_peak_mib": direct_mb,
+        "incremental_new_process_peak_mib": cold_mb,
+        "runs": runs, "load_average_before": options.load_before, "load_average_after": os.getloadavg()[0],
     }  # fmt: skip
     out = ROOT / "benchmarks" / "results" / f"warehouse_build_{events // 1000}k.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
