@@ -47,16 +47,10 @@ def build(sequence, leaves, sequence_dir: Path) -> tuple[dict[str, str], dict[st
     staging = sequence_dir.parent / f".{sequence_dir.name}.building-{uuid.uuid4().hex[:8]}"
     md5s, sha256s, checksums = {}, {}, {}
     try:
-        placed = {}  # path -> leaf
-        for leaf in leaves:
-            path = leaf_path(leaf)
-            if not path:
-                continue
-            if path in placed:
-                raise BuildError(f"Two leaves of sequence {sequence.label} would both write {path}.")
-            placed[path] = leaf
-        jobs = [files.Placement.of(leaf.version, staging / path) for path, leaf in placed.items()]
-        for (path, leaf), md5 in zip(placed.items(), files.place_all(jobs), strict=True):
+        # place_all refuses two leaves writing the same path (for NeeS too)
+        placed = [(path, leaf) for leaf in leaves if (path := leaf_path(leaf))]
+        jobs = [files.Placement.of(leaf.version, staging / path) for path, leaf in placed]
+        for (path, leaf), md5 in zip(placed, files.place_all(jobs), strict=True):
             md5s[path] = checksums[leaf.leaf_id] = md5
             sha256s[path] = leaf.version.sha256
         if sequence.application.region == "us":

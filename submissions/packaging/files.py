@@ -91,9 +91,10 @@ def place_all(placements: list[Placement]) -> list[str]:
     must never reach the store. Each MD5 is computed from the copy, so a stored file that changed
     since upload stops the build rather than reaching the agency.
     """
-    twice = sorted(dest.name for dest, n in Counter(p.dest for p in placements).items() if n > 1)
+    twice = sorted(dest for dest, n in Counter(p.dest for p in placements).items() if n > 1)
     if twice:
-        raise PlacementError(f"Two leaves would both write {', '.join(twice)}.")
+        documents = ", ".join(f"'{p.label}'" for p in placements if p.dest == twice[0])
+        raise PlacementError(f"Two leaves would both write {twice[0].name} ({documents}).")
     for folder in {p.dest.parent for p in placements}:
         folder.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="package-place") as pool:
