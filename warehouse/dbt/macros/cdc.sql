@@ -26,44 +26,81 @@
 {% macro raw_changes(table) -%}
     {%- set relation = source('raw', table) -%}
     {%- if is_incremental() -%}
-    {{ raw_partitions_since(relation, table, incremental_since('partition_date')) }}
+    {{ raw_partitions_since_loaded(relation, table) }}
     {%- else -%}
     {{ relation }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- Only the raw partitions on or after `since`. BigQuery prunes a date-partitioned table on
-    the filter; DuckDB reading Parquet with union_by_name opens every file's footer, so there
-    the files of older partitions are left out of the file list altogether. -#}
-{% macro raw_partitions_since(relation, table, since) -%}
-    {{ return(adapter.dispatch('raw_partitions_since')(relation, table, since)) }}
+{#- Only the raw partitions on or after the newest one loaded. BigQuery prunes a
+    date-partitioned table on the filter. DuckDB reading Parquet with union_by_name opens every
+    file's footer, so there the older partitions' files are left out of the file list, which
+    is globbed only in the partition folders that can hold newer dates: listing every file of
+    every partition cost 50 ms a table at 10M events. -#}
+{% macro raw_partitions_since_loaded(relation, table) -%}
+    {{ return(adapter.dispatch('raw_partitions_since_loaded')(relation, table)) }}
 {%- endmacro %}
 
-{% macro default__raw_partitions_since(relation, table, since) -%}
-    (select * from {{ relation }} where date >= {{ since }}) as recent
+{% macro default__raw_partitions_since_loaded(relation, table) -%}
+    (select * from {{ relation }} where date >= {{ incremental_since('partition_date') }}) as recent
 {%- endmacro %}
 
-{% macro duckdb__raw_partitions_since(relation, table, since) -%}
+{% macro duckdb__raw_partitions_since_loaded(relation, table) -%}
     {%- set folder = var('lake_root') ~ '/raw/' ~ table -%}
-    {%- set files = [] -%}
+    {%- set files = none -%}
     {%- if execute -%}
+        {%- set since = run_query("select cast(max(partition_date) as varchar) from " ~ this).columns[0].values()[0] -%}
+        {%- set globs = [] -%}
+        {%- for partitions in (partition_folders_from(since) if since else ['date=*']) -%}
+            {%- do globs.append("select file from glob('" ~ folder ~ "/" ~ partitions ~ "/*.parquet')") -%}
+        {%- endfor -%}
+        {#- one row, the file list already quoted: dbt turns every result row into Python -#}
         {%- set listing = run_query(
-            "select file from glob('" ~ folder ~ "/*/*.parquet') "
-            ~ "where cast(regexp_extract(file, 'date=([0-9-]+)', 1) as date) >= " ~ since ~ " order by file") -%}
-        {%- set files = listing.columns[0].values() | list -%}
+            "select string_agg('''' || replace(file, '''', '''''') || '''', ', ' order by file) from ("
+            ~ globs | join(' union all ') ~ ")") -%}
+        {%- set files = listing.columns[0].values()[0] -%}
     {%- endif -%}
     {%- if files -%}
-    read_parquet([{% for f in files %}'{{ f }}'{% if not loop.last %}, {% endif %}{% endfor %}],
-                 hive_partitioning = true, union_by_name = true) as recent
+    read_parquet([{{ files }}], hive_partitioning = true, union_by_name = true) as recent
     {%- else -%}
     (select * from {{ relation }} where false) as recent
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest partition already loaded, as a literal so the engine prunes older files.
-    That partition is read again (late files may still land in it); unique keys make the
-    re-read replace rows rather than add them. -#}
+{#- Glob patterns for the partition folders `date=YYYY-MM-DD` on or after `day` (a date
+    written YYYY-MM-DD): that day, later days of its month, later months of its year, later
+    years. Together they match exactly the later dates, whatever they are. -#}
+{% macro partition_folders_from(day) -%}
+    {%- set year, month, dom = day.split('-') -%}
+    {%- set folders = ['date=' ~ day] -%}
+    {%- for later in digits_above(dom) -%}{%- do folders.append('date=' ~ year ~ '-' ~ month ~ '-' ~ later) -%}{%- endfor -%}
+    {%- for later in digits_above(month) -%}{%- do folders.append('date=' ~ year ~ '-' ~ later ~ '-??') -%}{%- endfor -%}
+    {%- for later in digits_above(year) -%}{%- do folders.append('date=' ~ later ~ '-??-??') -%}{%- endfor -%}
+    {{ return(folders) }}
+{%- endmacro %}
+
+{#- Glob patterns matching every digit string as long as `digits` and greater than it:
+    '2025' gives '[3-9]???', '2[1-9]??', '20[3-9]?', '202[6-9]'. -#}
+{% macro digits_above(digits) -%}
+    {%- set patterns = [] -%}
+    {%- for position in range(digits | length) -%}
+        {%- set digit = digits[position] | int -%}
+        {%- if digit < 9 -%}
+            {%- do patterns.append(digits[:position] ~ '[' ~ (digit + 1) ~ '-9]' ~ '?' * (digits | length - position - 1)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(patterns) }}
+{%- endmacro %}
+
+{#- The newest partition already loaded. That partition is read again (late files may still
+    land in it); unique keys make the re-read replace rows rather than add them. On BigQuery
+    it is looked up first and written as a literal, so the engine prunes older partitions; on
+    DuckDB a scalar subquery does the same without a round trip through dbt. -#}
 {% macro incremental_since(column) -%}
+    {{ return(adapter.dispatch('incremental_since')(column)) }}
+{%- endmacro %}
+
+{% macro default__incremental_since(column) -%}
     {%- if execute -%}
         {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
         {%- set value = result.columns[0].values()[0] if result else none -%}
@@ -71,6 +108,10 @@
     {%- else -%}
         date '1900-01-01'
     {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__incremental_since(column) -%}
+    (select coalesce(max({{ column }}), date '1900-01-01') from {{ this }})
 {%- endmacro %}
 
 {% macro incremental_strategy() -%}
