@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from warehouse.dbt_runner import PROJECT_DIR, run
@@ -114,6 +114,28 @@ def test_incremental_run_reads_only_new_partitions(generated_built, tmp_path):
     assert run(target, "build", select=["stg_work_order_events"]).success
     failed = run(target, "build", select=["stg_work_order_events"], full_refresh=True)
     assert not failed.success  # a full refresh does read it, and fails on it
+
+
+def test_an_incremental_run_finds_new_partitions_whatever_their_date(hand_built, tmp_path):
+    """Only the partition folders that can hold newer dates are listed: check every kind of newer."""
+    source, _ = hand_built
+    target = make_target(tmp_path)
+    shutil.copytree(source.lake_url, target.lake_url)
+    copy_warehouse(source, target)
+    with engine_for(target) as engine:
+        newest = engine.query("select max(partition_date) as d from cleansed.stg_tenants").to_pylist()[0]["d"]
+    later = [
+        datetime.combine(newest, datetime.max.time()).replace(microsecond=0),  # the same day, later
+        datetime.combine(newest + timedelta(days=1), datetime.min.time()),
+        datetime(newest.year, 12, 31) if newest.month < 12 else datetime(newest.year + 1, 2, 1),
+        datetime(newest.year + 1, 1, 1),
+        datetime(2031, 7, 4),
+        datetime(2100, 2, 28),
+    ]
+    changes = [tenant(100 + n, at.isoformat()) for n, at in enumerate(later)]
+    write(Lake(target.lake_url), "tenants", changes, batch="later")
+    assert run(target, "build", select=["stg_tenants"]).success
+    assert set(range(100, 100 + len(later))) <= set(keys(target, "cleansed.stg_tenants", "tenant_id"))
 
 
 def broken_project(tmp_path, model, sql) -> str:
