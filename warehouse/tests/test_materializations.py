@@ -163,3 +163,19 @@ def test_a_view_of_the_same_name_is_replaced_by_the_table(project, target, key):
         kind = engine.query("select table_type from information_schema.tables where table_name = 'shown'")
     assert kind.to_pylist() == [{"table_type": "BASE TABLE"}]
     assert rows_of(target, "shown") == [{"id": 2}]
+
+
+def test_a_sql_header_runs_before_the_rows_are_built(project, target):
+    header = "{{ config(materialized='incremental', unique_key='id', sql_header=\"set variable b='b7';\") }}"
+    (project / "models" / "headed.sql").write_text(header + "\nselect 1 as id, getvariable('b') as batch")
+    built(target)
+    built(target)  # the incremental path builds its temporary table with the header too
+    assert rows_of(target, "headed") == [{"id": 1, "batch": "b7"}]
+
+
+def test_a_python_model_is_refused_with_a_message(project, target):
+    script = "def model(dbt, session):\n    dbt.config(materialized='table')\n    return None\n"
+    (project / "models" / "scripted.py").write_text(script)
+    result = run(target, "build")
+    assert not result.success
+    assert "only supports languages ['sql']" in result.nodes[0].message

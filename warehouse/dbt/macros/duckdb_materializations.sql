@@ -23,7 +23,7 @@
     {{ drop_relation_if_exists(existing_relation) }}
   {%- endif %}
   {% call statement('main') -%}
-    {{ duckdb_lean_replace_table(target_relation, compiled_code) }}
+    {{ duckdb_lean_create_table(target_relation, compiled_code) }}
   {%- endcall %}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {{ adapter.commit() }}
@@ -60,11 +60,11 @@
       {{ drop_relation_if_exists(existing_relation) }}
     {%- endif %}
     {% call statement('main') -%}
-      {{ duckdb_lean_replace_table(target_relation, compiled_code) }}
+      {{ duckdb_lean_create_table(target_relation, compiled_code) }}
     {%- endcall %}
   {%- else %}
     {%- set temp_relation = make_temp_relation(target_relation) -%}
-    {% do run_query("create temporary table " ~ temp_relation.identifier ~ " as (\n" ~ compiled_code ~ "\n)") %}
+    {% do run_query(duckdb_lean_create_table(temp_relation.identifier, compiled_code, temporary=true)) %}
     {%- set columns = duckdb_lean_columns_to_insert(temp_relation, target_relation, on_schema_change) -%}
     {% call statement('main') -%}
       {{ duckdb_lean_delete_insert(target_relation, temp_relation.identifier, unique_key, columns) }}
@@ -78,10 +78,10 @@
 {% endmaterialization %}
 
 
-{% macro duckdb_lean_replace_table(relation, sql) -%}
+{% macro duckdb_lean_create_table(relation, sql, temporary=false) -%}
   {%- set sql_header = config.get('sql_header', none) -%}
   {{ sql_header if sql_header is not none }}
-  create or replace table {{ relation }} as (
+  create {{ "temporary table" if temporary else "or replace table" }} {{ relation }} as (
     {{ sql }}
   )
 {%- endmacro %}
