@@ -138,6 +138,20 @@ def test_an_incremental_run_finds_new_partitions_whatever_their_date(hand_built,
     assert set(range(100, 100 + len(later))) <= set(keys(target, "cleansed.stg_tenants", "tenant_id"))
 
 
+def test_an_incremental_run_refuses_raw_files_outside_the_date_partitions(generated_built, tmp_path):
+    source, _ = generated_built
+    target = make_target(tmp_path)
+    shutil.copytree(source.lake_url, target.lake_url)
+    copy_warehouse(source, target)
+    stray = Path(target.lake_url) / "raw" / "work_order_events" / "misc" / "late.parquet"
+    stray.parent.mkdir()
+    shutil.copy(Lake(target.lake_url).files("raw", "work_order_events")[-1], stray)
+    result = run(target, "build", select=["stg_work_order_events"])
+    assert not result.success
+    assert "outside a date= partition folder" in result.nodes[0].message
+    assert str(stray) in result.nodes[0].message
+
+
 def broken_project(tmp_path, model, sql) -> str:
     project = tmp_path / "project"
     shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))

@@ -52,13 +52,22 @@
         {%- set since = run_query("select cast(max(partition_date) as varchar) from " ~ this).columns[0].values()[0] -%}
         {%- set globs = [] -%}
         {%- for partitions in (partition_folders_from(since) if since else ['date=*']) -%}
-            {%- do globs.append("select file from glob('" ~ folder ~ "/" ~ partitions ~ "/*.parquet')") -%}
+            {%- do globs.append("select file, false as stray from glob('" ~ folder ~ "/" ~ partitions ~ "/*.parquet')") -%}
+        {%- endfor -%}
+        {#- a file outside the date= folders fails the run, as it fails a full refresh: not skipped -#}
+        {%- for outside in ['*.parquet', '[!d]*/*.parquet', 'd[!a]*/*.parquet', 'da[!t]*/*.parquet',
+                            'dat[!e]*/*.parquet', 'date[!=]*/*.parquet'] -%}
+            {%- do globs.append("select file, true from glob('" ~ folder ~ "/" ~ outside ~ "')") -%}
         {%- endfor -%}
         {#- one row, the file list already quoted: dbt turns every result row into Python -#}
         {%- set listing = run_query(
-            "select string_agg('''' || replace(file, '''', '''''') || '''', ', ' order by file) from ("
+            "select string_agg('''' || replace(file, '''', '''''') || '''', ', ' order by file) filter (where not stray), "
+            ~ "string_agg(file, ', ' order by file) filter (where stray) from ("
             ~ globs | join(' union all ') ~ ")") -%}
-        {%- set files = listing.columns[0].values()[0] -%}
+        {%- set files, strays = listing.rows[0][0], listing.rows[0][1] -%}
+        {%- if strays -%}
+            {%- do exceptions.raise_compiler_error("Raw files outside a date= partition folder: " ~ strays) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- if files -%}
     read_parquet([{{ files }}], hive_partitioning = true, union_by_name = true) as recent
