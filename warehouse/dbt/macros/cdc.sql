@@ -54,7 +54,7 @@
         {%- for partitions in (partition_folders_from(since) if since else ['date=*']) -%}
             {%- do globs.append("select file, false as stray from glob('" ~ folder ~ "/" ~ partitions ~ "/*.parquet')") -%}
         {%- endfor -%}
-        {#- a file outside the date= folders fails the run, as it fails a full refresh: not skipped -#}
+        {#- a file outside the date= folders fails the run rather than being skipped -#}
         {%- for outside in ['*.parquet', '[!d]*/*.parquet', 'd[!a]*/*.parquet', 'da[!t]*/*.parquet',
                             'dat[!e]*/*.parquet', 'date[!=]*/*.parquet'] -%}
             {%- do globs.append("select file, true from glob('" ~ folder ~ "/" ~ outside ~ "')") -%}
