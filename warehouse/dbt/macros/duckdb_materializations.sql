@@ -19,12 +19,7 @@
 
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {%- if existing_relation is not none and not existing_relation.is_table %}
-    {{ drop_relation_if_exists(existing_relation) }}
-  {%- endif %}
-  {% call statement('main') -%}
-    {{ duckdb_lean_create_table(target_relation, compiled_code) }}
-  {%- endcall %}
+  {{ duckdb_lean_replace(existing_relation, target_relation, compiled_code) }}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
@@ -56,12 +51,7 @@
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
   {%- if rebuild %}
-    {%- if existing_relation is not none and not existing_relation.is_table %}
-      {{ drop_relation_if_exists(existing_relation) }}
-    {%- endif %}
-    {% call statement('main') -%}
-      {{ duckdb_lean_create_table(target_relation, compiled_code) }}
-    {%- endcall %}
+    {{ duckdb_lean_replace(existing_relation, target_relation, compiled_code) }}
   {%- else %}
     {%- set temp_relation = make_temp_relation(target_relation) -%}
     {% do run_query(duckdb_lean_create_table(temp_relation.identifier, compiled_code, temporary=true)) %}
@@ -76,6 +66,17 @@
 
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+
+{#- The model's table built anew, in the model's transaction; a view of the same name goes first. -#}
+{% macro duckdb_lean_replace(existing_relation, target_relation, sql) -%}
+  {%- if existing_relation is not none and not existing_relation.is_table %}
+    {{ drop_relation_if_exists(existing_relation) }}
+  {%- endif %}
+  {% call statement('main') -%}
+    {{ duckdb_lean_create_table(target_relation, sql) }}
+  {%- endcall %}
+{%- endmacro %}
 
 
 {% macro duckdb_lean_create_table(relation, sql, temporary=false) -%}
