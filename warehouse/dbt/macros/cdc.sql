@@ -49,7 +49,7 @@
     {%- set folder = var('lake_root') ~ '/raw/' ~ table -%}
     {%- set files = none -%}
     {%- if execute -%}
-        {%- set since = run_query("select cast(max(partition_date) as varchar) from " ~ this).columns[0].values()[0] -%}
+        {%- set since = newest_loaded('partition_date') -%}
         {%- set globs = [] -%}
         {%- for partitions in (partition_folders_from(since) if since else ['date=*']) -%}
             {%- do globs.append("select file, false as stray from glob('" ~ folder ~ "/" ~ partitions ~ "/*.parquet')") -%}
@@ -110,13 +110,14 @@
 {%- endmacro %}
 
 {% macro default__incremental_since(column) -%}
-    {%- if execute -%}
-        {%- set result = run_query("select max(" ~ column ~ ") from " ~ this) -%}
-        {%- set value = result.columns[0].values()[0] if result else none -%}
-        {{ "date '" ~ value ~ "'" if value else "date '1900-01-01'" }}
-    {%- else -%}
-        date '1900-01-01'
-    {%- endif -%}
+    {%- set value = newest_loaded(column) if execute else none -%}
+    {{ "date '" ~ value ~ "'" if value else "date '1900-01-01'" }}
+{%- endmacro %}
+
+{#- The newest date in the model's own table, as text (YYYY-MM-DD), or none when it is empty. -#}
+{% macro newest_loaded(column) -%}
+    {%- set result = run_query("select cast(max(" ~ column ~ ") as " ~ string_type() | trim ~ ") from " ~ this) -%}
+    {{ return(result.columns[0].values()[0] if result else none) }}
 {%- endmacro %}
 
 {% macro duckdb__incremental_since(column) -%}
