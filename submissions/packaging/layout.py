@@ -10,6 +10,7 @@ PLACEHOLDER_KEYS = {
     "manufacturer": "manufacturer",
     "product": "product-name",
     "indication": "indication",
+    "material": "material-id",  # FDA 1.15.2.1: one folder per promotional material
 }
 
 

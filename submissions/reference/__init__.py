@@ -51,6 +51,9 @@ def _step(text: str) -> PathStep:
 
 @cache
 def ctd_sections() -> tuple[CtdSection, ...]:
+    """Every location that takes documents: the FDA Module 1 headings whose content model admits
+    a leaf (us-module1.yaml, generated from the FDA DTD), then ctd-sections.yaml."""
+    rows = [row for row in module1_headings() if row["documents"]] + _load("ctd-sections.yaml")["sections"]
     return tuple(
         CtdSection(
             code=row["code"],
@@ -61,8 +64,14 @@ def ctd_sections() -> tuple[CtdSection, ...]:
             order=order,
             forms=row.get("forms", False),
         )
-        for order, row in enumerate(_load("ctd-sections.yaml")["sections"])
+        for order, row in enumerate(rows)
     )
+
+
+@cache
+def module1_headings() -> tuple[dict, ...]:
+    """All FDA Module 1 headings in the DTD's order, including those that take no document."""
+    return tuple(_load("us-module1.yaml")["sections"])
 
 
 def sections_for(region: str) -> dict[str, CtdSection]:

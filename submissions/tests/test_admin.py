@@ -72,7 +72,7 @@ def test_adding_a_leaf_in_the_admin_goes_through_the_rules(client, nda, first_se
 
 
 def test_build_action_reports_and_records_the_package(
-    client, first_sequence, submission_manager, settings, tmp_path
+    client, first_sequence, submission_manager, settings, tmp_path, unpublished_util
 ):
     settings.SUBMISSIONS_PACKAGE_DIR = str(tmp_path)
     client.force_login(submission_manager)
@@ -100,7 +100,7 @@ def test_mark_as_sent_is_refused_in_the_admin_before_sign_off(client, first_sequ
 
 
 def test_sign_off_page_asks_for_the_password_and_signs_the_package(
-    client, first_sequence, submission_manager, tmp_path, published_sample_util
+    client, first_sequence, submission_manager, tmp_path
 ):
     sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
     package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
@@ -129,7 +129,9 @@ def test_sequence_and_correspondence_lists_do_not_grow_queries_with_rows(
         assert client.get("/admin/submissions/sequence/").status_code == 200
 
 
-def test_build_command_prints_the_report_and_fails_on_errors(first_sequence, tmp_path, capsys):
+def test_build_command_prints_the_report_and_fails_on_errors(
+    first_sequence, tmp_path, capsys, unpublished_util
+):
     with pytest.raises(CommandError, match="validation errors"):
         call_command("submissions_build", str(first_sequence.pk), "--out", str(tmp_path), "--actor", "sam")
     out = capsys.readouterr().out
@@ -138,8 +140,6 @@ def test_build_command_prints_the_report_and_fails_on_errors(first_sequence, tmp
         call_command("submissions_build", "999999", "--out", str(tmp_path))
 
 
-def test_build_command_exits_cleanly_for_a_clean_package(
-    first_sequence, tmp_path, capsys, published_sample_util
-):
+def test_build_command_exits_cleanly_for_a_clean_package(first_sequence, tmp_path, capsys):
     call_command("submissions_build", str(first_sequence.pk), "--out", str(tmp_path / "pkg"))
     assert "0 error(s)" in capsys.readouterr().out

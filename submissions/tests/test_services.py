@@ -136,7 +136,7 @@ def _sign_off(sequence, user, password=PASSWORD):
 
 
 def test_sign_off_is_refused_without_a_clean_build_and_changes_nothing(
-    first_sequence, submission_manager, tmp_path
+    first_sequence, submission_manager, tmp_path, unpublished_util
 ):
     actor = submission_manager
     with pytest.raises(SubmissionError, match="cannot become Signed off"):
@@ -144,7 +144,7 @@ def test_sign_off_is_refused_without_a_clean_build_and_changes_nothing(
     sequence_transition(sequence=first_sequence, to="qa_review", actor=actor)
     with pytest.raises(SubmissionError, match="Build and validate"):
         _sign_off(first_sequence, actor)
-    package_build(sequence=first_sequence, out_dir=tmp_path, actor=actor)  # util files are not the ICH ones
+    package_build(sequence=first_sequence, out_dir=tmp_path, actor=actor)  # the stylesheet is not ICH's
     with pytest.raises(SubmissionError, match="validation error"):
         _sign_off(first_sequence, actor)
     with pytest.raises(SubmissionError, match="cannot become Sent"):
@@ -154,9 +154,7 @@ def test_sign_off_is_refused_without_a_clean_build_and_changes_nothing(
     assert not Signature.objects.exists()
 
 
-def test_a_wrong_password_signs_nothing_and_is_recorded(
-    first_sequence, submission_manager, tmp_path, published_sample_util
-):
+def test_a_wrong_password_signs_nothing_and_is_recorded(first_sequence, submission_manager, tmp_path):
     sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
     package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
     with pytest.raises(SubmissionError, match="password was not accepted"):
@@ -167,7 +165,7 @@ def test_a_wrong_password_signs_nothing_and_is_recorded(
 
 
 def test_a_signed_off_clean_build_is_sent_acknowledged_and_frozen(
-    first_sequence, submission_manager, tmp_path, published_sample_util
+    first_sequence, submission_manager, tmp_path
 ):
     actor = submission_manager
     sequence_transition(sequence=first_sequence, to="qa_review", actor=actor)
@@ -200,9 +198,7 @@ def test_a_signed_off_clean_build_is_sent_acknowledged_and_frozen(
     assert status.valid  # sending and acknowledging did not void the sign-off
 
 
-def test_a_package_altered_after_sign_off_cannot_be_sent(
-    first_sequence, submission_manager, tmp_path, published_sample_util
-):
+def test_a_package_altered_after_sign_off_cannot_be_sent(first_sequence, submission_manager, tmp_path):
     sequence_transition(sequence=first_sequence, to="qa_review", actor=submission_manager)
     build = package_build(sequence=first_sequence, out_dir=tmp_path, actor=submission_manager)
     _sign_off(first_sequence, submission_manager)

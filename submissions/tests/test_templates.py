@@ -17,7 +17,7 @@ def test_templates_load_idempotently_and_restore_edited_wording(capsys):
     template = SubmissionTemplate.objects.get(code="us-nda-original")
     template.name = "Renamed by hand"
     template.save()
-    template.items.filter(section="1.14").delete()
+    template.items.filter(section="1.14.1.3").delete()
     assert templates_load() == (0, 1)
     template.refresh_from_db()
     assert template.name == "NDA: original application" and TemplateItem.objects.count() == items
@@ -46,5 +46,5 @@ def test_a_sequence_started_from_a_template_shows_what_is_missing(nda, submissio
         version=upload(nda, "Cover", "cover.pdf", pdf_bytes(), submission_manager),
     )
     missing = sequence_missing_items(seq)
-    assert [m["section"] for m in missing] == ["1.14", "2.3", "2.5", "2.7", "3.2.P.8", "5.3.5.1"]
+    assert [m["section"] for m in missing] == ["1.14.1.3", "2.3", "2.5", "2.7", "3.2.P.8", "5.3.5.1"]
     assert all(m["required"] for m in missing)

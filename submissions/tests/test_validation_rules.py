@@ -1,7 +1,6 @@
 """Each pre-flight rule catches its failing fixture with a clear message naming the path."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -72,9 +71,9 @@ def test_us_regional_xml_that_breaks_the_fda_regional_dtd(built):
     assert any("applicant-info" in f["message"] for f in findings), findings
 
 
-def test_without_the_fda_regional_dtd_us_regional_xml_gets_a_warning(built, settings):
+def test_without_the_fda_regional_dtd_us_regional_xml_gets_a_warning(built, util_copy):
     sequence, folder = built
-    (Path(settings.SUBMISSIONS_ECTD_UTIL_DIR) / "dtd/us-regional-v3-3.dtd").unlink()
+    (util_copy / "dtd/us-regional-v3-3.dtd").unlink()
     [finding] = _findings(sequence, folder, "regional-dtd")
     assert finding["status"] == "warning"
     assert (
