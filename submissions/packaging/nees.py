@@ -23,9 +23,11 @@ class TocError(Exception):
     pass
 
 
-def _pdf(html: str) -> bytes:
+def _pdf(title: str, html: str) -> bytes:
+    """Render `html`; `title` becomes the PDF's Title metadata (what a viewer shows in its title bar)."""
     out = io.BytesIO()
-    result = pisa.CreatePDF(f"<html><head>{_STYLE}</head><body>{html}</body></html>", dest=out)
+    head = f"<title>{escape(title)}</title>{_STYLE}"
+    result = pisa.CreatePDF(f"<html><head>{head}</head><body>{html}</body></html>", dest=out)
     if result.err:
         raise TocError("The table of contents could not be rendered as PDF.")
     return out.getvalue()
@@ -34,6 +36,7 @@ def _pdf(html: str) -> bytes:
 def toc_pdf(sequence, entries: list[tuple[str, str, str]]) -> bytes:
     """entries: (section code, title, path). Each title links to the first page of its file."""
     app = sequence.application
+    document_title = f"{app.product}: table of contents, sequence {sequence.label}"
     parts = [f"<h1>{escape(app.product)}: sequence {sequence.label}</h1>"]
     for module in sorted({code.split(".")[0] for code, _, _ in entries}):
         parts.append(f"<h2>Module {module}</h2><table>")
@@ -42,19 +45,26 @@ def toc_pdf(sequence, entries: list[tuple[str, str, str]]) -> bytes:
                 f'<tr><td>{escape(code)}</td><td><a href="{escape(path)}">{escape(title)}</a></td></tr>'
             )
         parts.append("</table>")
-    return _pdf("".join(parts))
+    return _pdf(document_title, "".join(parts))
+
+
+def _tracking_row(s, current) -> str:
+    label = f"{s.label} (this sequence)" if s.pk == current.pk else s.label
+    sent = f"{s.sent_at:%Y-%m-%d}" if s.sent_at else "not sent"
+    cells = [label, s.submission_type, s.description, s.get_status_display(), sent]
+    return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
 def tracking_pdf(sequence, history) -> bytes:
-    """Every sequence so far: NeeS has no lifecycle metadata, so this table carries it."""
-    rows = "".join(
-        f"<tr><td>{s.label}</td><td>{escape(s.submission_type)}</td><td>{escape(s.description)}</td>"
-        f"<td>{f'{s.sent_at:%Y-%m-%d}' if s.sent_at else 'this sequence'}</td></tr>"
-        for s in history
-    )
+    """Every sequence so far, each with its own number and status: NeeS has no lifecycle
+    metadata, so this table carries it."""
+    product = sequence.application.product
+    rows = "".join(_tracking_row(s, sequence) for s in history)
     return _pdf(
-        f"<h1>Tracking table: {escape(sequence.application.product)}</h1>"
-        f"<table><tr><th>Sequence</th><th>Type</th><th>Description</th><th>Sent</th></tr>{rows}</table>"
+        f"{product}: tracking table, sequence {sequence.label}",
+        f"<h1>Tracking table: {escape(product)}</h1>"
+        "<table><tr><th>Sequence</th><th>Type</th><th>Description</th><th>Status</th><th>Sent</th></tr>"
+        f"{rows}</table>",
     )
 
 

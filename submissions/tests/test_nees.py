@@ -7,7 +7,13 @@ from pypdf import PdfReader
 
 from submissions.models import Application
 from submissions.packaging.nees_checks import toc_links
-from submissions.services import leaf_add, package_build, package_validate, sequence_create
+from submissions.services import (
+    leaf_add,
+    package_build,
+    package_validate,
+    sequence_create,
+    sequence_transition,
+)
 from submissions.tests.conftest import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +92,37 @@ def test_tracking_table_lists_every_sequence(maa, nees_build, submission_manager
     build = package_build(sequence=second, out_dir=tmp_path, actor=submission_manager)
     text = _text(f"{build.path}/m1/eu/10-cover/tracking-table.pdf")
     assert "0000" in text and "Initial MAA" in text and "0001" in text and "Answers to D120" in text
+
+
+def test_tracking_table_labels_each_row_with_its_own_sequence_and_status(
+    maa, nees_build, submission_manager, tmp_path
+):
+    _first, _ = nees_build  # 0000 is still a draft: not marked as sent
+    second = sequence_create(
+        application=maa, submission_type="original", description="Answers to D120", actor=submission_manager
+    )
+    leaf_add(
+        sequence=second,
+        section="1.0",
+        title="Cover letter",
+        actor=submission_manager,
+        version=upload(maa, "Cover 2", "cover-2.pdf", pdf_bytes(), submission_manager),
+    )
+    sequence_transition(sequence=second, to="qa_review", actor=submission_manager)
+    build = package_build(sequence=second, out_dir=tmp_path, actor=submission_manager)
+    path = f"{build.path}/m1/eu/10-cover/tracking-table.pdf"
+    cells = _text(path).splitlines()
+    header = cells.index("Sequence")
+    assert cells[header : header + 5] == ["Sequence", "Type", "Description", "Status", "Sent"]
+    body = cells[header + 5 :]
+    assert [body[n : n + 5] for n in range(0, len(body), 5)] == [
+        ["0000", "original", "Initial MAA", "Draft", "not sent"],
+        ["0001 (this sequence)", "original", "Answers to D120", "In QA review", "not sent"],
+    ]
+    assert PdfReader(path).metadata.title == "Exampla: tracking table, sequence 0001"
+    assert (
+        PdfReader(f"{build.path}/ctd-toc.pdf").metadata.title == "Exampla: table of contents, sequence 0001"
+    )
 
 
 def test_nees_rules_catch_their_failing_fixtures(nees_build):
