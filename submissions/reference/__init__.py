@@ -26,6 +26,8 @@ class CtdSection:
     path: tuple[PathStep, ...]
     order: int
     forms: bool = False
+    # keys a heading that occurs once per backbone carries: one value for the whole sequence
+    same_in_sequence: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ def ctd_sections() -> tuple[CtdSection, ...]:
             path=tuple(_step(s) for s in row["path"]),
             order=order,
             forms=row.get("forms", False),
+            same_in_sequence=tuple(row.get("same_in_sequence", ())),
         )
         for order, row in enumerate(rows)
     )

@@ -28,6 +28,16 @@ def _names(content) -> list[str]:
     return _names(content.left) + _names(content.right)
 
 
+def _repeatable(content, repeated: bool = False) -> set[str]:
+    """Names that may occur more than once: `*` or `+` on them or on a group around them."""
+    if content is None:
+        return set()
+    repeated = repeated or content.occur in ("mult", "plus")
+    if content.type == "element":
+        return {content.name} if repeated else set()
+    return _repeatable(content.left, repeated) | _repeatable(content.right, repeated)
+
+
 def heading_code(element: str) -> str:
     match = _HEADING.match(element)
     if match is None:
@@ -56,12 +66,16 @@ def module1_rows(dtd_path: str) -> list[dict]:
     declarations = {d.name: d for d in etree.DTD(dtd_path).iterelements()}
     rows: list[dict] = []
 
-    def walk(element: str, path: list[str], folder_keys: list[str]) -> None:
+    def walk(
+        element: str, path: list[str], folder_keys: list[str], single: list[str], repeatable: bool
+    ) -> None:
         declaration = declarations[element]
         children = _names(declaration.content)
         code, title = heading_code(element), heading_title(element)
         keys = _required_keys(declaration)
         folder_keys = [*folder_keys, *keys]
+        # a keyed heading that may occur once holds one value of its keys for the whole sequence
+        single = single if repeatable else [*single, *keys]
         step = f"{element}[{','.join(keys)}]" if keys else element
         row = {
             "code": code,
@@ -74,13 +88,17 @@ def module1_rows(dtd_path: str) -> list[dict]:
             row["folder"] = _folder(code, title, folder_keys)
         if children == ["form"]:
             row["forms"] = True
+        if row["documents"] and single:
+            row["same_in_sequence"] = single
         rows.append(row)
+        many = _repeatable(declaration.content)
         for child in children:
             if child.startswith("m1-"):
-                walk(child, row["path"], folder_keys)
+                walk(child, row["path"], folder_keys, single, child in many)
 
-    for element in _names(declarations[ROOT].content):
-        walk(element, [ROOT], [])
+    top = declarations[ROOT].content
+    for element in _names(top):
+        walk(element, [ROOT], [], [], element in _repeatable(top))
     folders = [row["folder"] for row in rows if row["documents"]]
     if len(set(folders)) != len(folders):
         raise ValueError("two Module 1 headings would share a folder")

@@ -97,6 +97,24 @@ def _check_lifecycle(sequence, operation, modified_leaf, version):
         raise SubmissionError(f"A '{operation}' leaf needs a document version.")
 
 
+def _check_same_in_sequence(sequence, ctd, attributes: dict) -> None:
+    """A keyed heading the backbone holds once (FDA 1.15) takes one value per sequence."""
+    sections = sections_for(sequence.application.region)
+    for key in ctd.same_in_sequence:
+        for other in sequence.leaves.all():
+            other_ctd = sections.get(other.section)
+            if (
+                other_ctd
+                and key in other_ctd.same_in_sequence
+                and other.attributes.get(key) != attributes[key]
+            ):
+                raise SubmissionError(
+                    f"Section {ctd.code}: {key} is {other.attributes.get(key)!r} in this sequence already "
+                    f"(leaf {other.title!r}); us-regional.xml holds one value per sequence: "
+                    "place this document in another sequence."
+                )
+
+
 def leaf_validate(
     *, sequence, section, operation="new", version=None, modified_leaf=None, attributes=None, form_type=""
 ) -> None:
@@ -112,6 +130,7 @@ def leaf_validate(
     missing = [k for k in ctd.keys if not (attributes or {}).get(k)]
     if missing:
         raise SubmissionError(f"Section {section} needs: {', '.join(missing)}.")
+    _check_same_in_sequence(sequence, ctd, attributes or {})
     if ctd.forms and form_type not in fda_codes()["form_types"]:
         raise SubmissionError(f"Section {section} holds forms: choose the form type.")
     if version is not None and version.document.application_id != sequence.application_id:

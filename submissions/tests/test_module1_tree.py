@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from lxml import etree
 
 from submissions.reference import HERE, module1_headings, sections_for
-from submissions.tests.conftest import ECTD_REFERENCE
+from submissions.services import SubmissionError, leaf_add
+from submissions.tests.conftest import ECTD_REFERENCE, pdf_bytes, upload
 
 FDA_DTD = ECTD_REFERENCE / "dtd" / "us-regional-v3-3.dtd"
 
@@ -81,3 +82,48 @@ def test_the_command_refuses_a_path_that_is_not_the_fda_dtd_and_writes_nothing(t
     with pytest.raises(CommandError, match=r"given\.dtd"):
         call_command("submissions_module1_tree", str(given), "--out", str(out))
     assert not out.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("heading", ["1.3", "1.4", "1.12", "1.14", "1.14.1"])
+def test_a_document_on_a_heading_without_documents_is_refused_and_nothing_is_added(
+    first_sequence, submission_manager, heading
+):
+    before = first_sequence.leaves.count()
+    version = upload(first_sequence.application, "Label", "label.pdf", pdf_bytes(), submission_manager)
+    with pytest.raises(SubmissionError, match=f"Section {heading} is not a CTD location for the US region"):
+        leaf_add(
+            sequence=first_sequence,
+            section=heading,
+            title="Labeling",
+            version=version,
+            actor=submission_manager,
+        )
+    assert first_sequence.leaves.count() == before
+
+
+@pytest.mark.django_db
+def test_promotional_material_keeps_one_audience_per_sequence_as_the_dtd_holds_one(
+    first_sequence, submission_manager
+):
+    attributes = {
+        "promotional-material-audience-type": "fdapmat1",
+        "promotional-material-doc-type": "fdapmdt1",
+        "promotional-material-type": "fdapmt1",
+        "material-id": "PM-1",
+    }
+    add = lambda **kw: leaf_add(  # noqa: E731
+        sequence=first_sequence,
+        title="Material",
+        version=upload(first_sequence.application, "PM", "pm.pdf", pdf_bytes(), submission_manager),
+        actor=submission_manager,
+        **kw,
+    )
+    add(section="1.15.2.1.1", attributes=attributes)
+    add(section="1.15.2.1.2", attributes={**attributes, "material-id": "PM-2"})  # materials repeat
+    before = first_sequence.leaves.count()
+    with pytest.raises(SubmissionError, match="promotional-material-audience-type is 'fdapmat1'"):
+        add(section="1.15.1.11", attributes={"promotional-material-audience-type": "fdapmat2"})
+    with pytest.raises(SubmissionError, match="promotional-material-doc-type is 'fdapmdt1'"):
+        add(section="1.15.2.1.1", attributes={**attributes, "promotional-material-doc-type": "fdapmdt2"})
+    assert first_sequence.leaves.count() == before
