@@ -13,6 +13,7 @@ from django.db.models import Q
 def merge_twins(apps, schema_editor):
     historical = apps.get_model("catalog", "Dataset")
     legacy = Q(namespace="duckdb") | Q(namespace__startswith="duckdb://") | Q(namespace__startswith="file://")
+    legacy |= Q(namespace="file", name__startswith="lake/raw/")
     legacy |= Q(namespace__startswith="gs://", name__startswith="raw/")
     if not historical.objects.filter(legacy).exists():
         return

@@ -48,13 +48,17 @@ def legacy_identity(dataset: Dataset) -> tuple[str, str] | None:
     """Today's (namespace, name) for a dataset recorded under an earlier naming, else None."""
     namespace, name = dataset.namespace, dataset.name
     parts = name.split(".")
-    if namespace == "duckdb" and dataset.source == DatasetSource.DBT and len(parts) == 3:
-        warehouse = Path(settings.WAREHOUSE_DUCKDB_PATH).stem
-        if parts[:2] == [warehouse, "raw"] and dataset.layer == Dataset.Layer.RAW:
+    warehouse = Path(settings.WAREHOUSE_DUCKDB_PATH).stem
+    dbt = dataset.source == DatasetSource.DBT
+    # dbt named every DuckDB relation so, and the demo and others named the warehouse's tables so
+    if namespace == "duckdb" and len(parts) == 3 and (dbt or parts[0] == warehouse):
+        if dbt and parts[:2] == [warehouse, "raw"] and dataset.layer == Dataset.Layer.RAW:
             return file_dataset(f"{settings.LAKE_URL.rstrip('/')}/raw/{parts[2]}")  # the lake's files
         return relation_dataset("duckdb", name)
     if namespace.startswith("duckdb://") and namespace != settings.WAREHOUSE_NAMESPACE and len(parts) == 2:
         return relation_dataset("duckdb", Path(namespace.removeprefix("duckdb://")).stem, name)
+    if namespace == "file" and name.startswith("lake/raw/"):  # the demo's relative lake path
+        return file_dataset(f"{settings.LAKE_URL.rstrip('/')}/{name.removeprefix('lake/')}")
     if namespace.startswith("file://") and name.startswith("raw/"):
         return file_dataset(f"{namespace.removeprefix('file://')}/{name}")
     lake = settings.LAKE_URL.rstrip("/")
@@ -86,9 +90,10 @@ def _legacy_candidates() -> Q:
     lake = settings.LAKE_URL.rstrip("/")
     gcs = Q(namespace=f"gs://{lake[5:].split('/')[0]}") if lake.startswith("gs://") else Q(pk__in=[])
     return (
-        Q(namespace="duckdb", source=DatasetSource.DBT)
+        Q(namespace="duckdb")
         | (Q(namespace__startswith="duckdb://") & ~Q(namespace=settings.WAREHOUSE_NAMESPACE))
         | Q(namespace__startswith="file://")
+        | Q(namespace="file", name__startswith="lake/raw/")
         | gcs
     )
 

@@ -121,3 +121,22 @@ def test_a_dataset_is_not_merged_into_itself(data_steward):
     with pytest.raises(ValidationError, match="into itself"):
         dataset_merge(survivor=dataset, twin=dataset, actor=data_steward)
     assert Dataset.objects.filter(pk=dataset.pk).exists()
+
+
+def test_a_warehouse_table_another_producer_named_duckdb_joins_its_twin(old_naming):
+    demo = {"source": "openlineage", "description": "Demo"}
+    DatasetFactory(namespace="duckdb", name="warehouse.curated.dim_user", **demo)
+    _event_twin("curated", "dim_user", row_count=3)
+    _run_migration()
+    dim = Dataset.objects.get()
+    assert (dim.namespace, dim.name) == (old_naming.WAREHOUSE_NAMESPACE, "warehouse.curated.dim_user")
+    assert (dim.description, dim.row_count) == ("Demo", 3)
+
+
+def test_the_demos_relative_lake_path_joins_the_lake_folder(old_naming):
+    DatasetFactory(namespace="file", name="lake/raw/users", description="Users as captured.")
+    DatasetFactory(namespace="file:///srv/custodian/var/lake", name="raw/users", row_count=7)
+    _run_migration()
+    lake = Dataset.objects.get()
+    assert (lake.namespace, lake.name) == ("file", "/srv/custodian/var/lake/raw/users")
+    assert (lake.description, lake.row_count) == ("Users as captured.", 7)

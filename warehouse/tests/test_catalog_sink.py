@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import ColumnLineageEdge, Dataset, LineageEdge, LineageEvent
+from catalog.selectors import impact_get
 from warehouse.models import WarehouseModel
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,7 @@ def test_each_table_is_one_dataset_whoever_reports_it(warehouse_dirs, settings):
     assert tenants.count() == 1
     staging = Dataset.objects.get(name__endswith=".stg_tenants")
     assert LineageEdge.objects.filter(input_dataset=tenants.get(), output_dataset=staging).exists()
+    # so impact analysis crosses from a mart back to the lake without a seam
+    mart = Dataset.objects.get(name__endswith=".mart_mrr_tenant_month")
+    upstream = impact_get(kind="dataset", start=mart, direction="upstream", depth=10)
+    assert any(node["name"].startswith("file/") for node in upstream["nodes"])
