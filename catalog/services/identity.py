@@ -116,6 +116,8 @@ def dataset_merge(*, survivor: Dataset, twin: Dataset, actor) -> Dataset:
             if _blank(survivor, name) and not _blank(twin, name):
                 setattr(survivor, name, getattr(twin, name))
         survivor.tags = sorted(set(survivor.tags or []) | set(twin.tags or []))
+        if twin.removed_at is None:  # one live identity keeps the table live
+            survivor.removed_at = None
         survivor.full_clean(validate_unique=False, validate_constraints=False)
         survivor.save()
         _merge_columns(survivor, twin)

@@ -5,6 +5,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from catalog.models import (
@@ -124,13 +125,14 @@ def test_a_dataset_is_not_merged_into_itself(data_steward):
 
 
 def test_a_warehouse_table_another_producer_named_duckdb_joins_its_twin(old_naming):
-    demo = {"source": "openlineage", "description": "Demo"}
+    demo = {"source": "openlineage", "description": "Demo", "removed_at": timezone.now()}
     DatasetFactory(namespace="duckdb", name="warehouse.curated.dim_user", **demo)
     _event_twin("curated", "dim_user", row_count=3)
     _run_migration()
     dim = Dataset.objects.get()
     assert (dim.namespace, dim.name) == (old_naming.WAREHOUSE_NAMESPACE, "warehouse.curated.dim_user")
     assert (dim.description, dim.row_count) == ("Demo", 3)
+    assert dim.removed_at is None  # the run still reports the table: it is live
 
 
 def test_the_demos_relative_lake_path_joins_the_lake_folder(old_naming):
