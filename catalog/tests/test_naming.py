@@ -1,6 +1,12 @@
 """Dataset identities follow the OpenLineage naming conventions, whoever reports the dataset."""
 
+import duckdb
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Dataset
 from catalog.naming import dbt_node_dataset, file_dataset
+from catalog.tests.factories import SystemFactory
 
 
 def _node(**fields):
@@ -33,3 +39,14 @@ def test_local_folders_are_absolute_paths_in_the_file_namespace(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     assert file_dataset("lake/raw/users/") == ("file", f"{tmp_path}/lake/raw/users")
     assert file_dataset("gs://bucket/raw/users") == ("gs://bucket", "raw/users")
+
+
+@pytest.mark.django_db
+def test_schema_sync_of_the_warehouse_file_names_its_tables_as_the_warehouse_does(settings, tmp_path):
+    settings.WAREHOUSE_DUCKDB_PATH = str(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(settings.WAREHOUSE_DUCKDB_PATH) as con:
+        con.execute("CREATE SCHEMA curated; CREATE TABLE curated.dim_user (user_id INTEGER)")
+    system = SystemFactory(name="Warehouse", connection_url=f"duckdb://{settings.WAREHOUSE_DUCKDB_PATH}")
+    call_command("catalog_sync_schema", "--system", system.name)
+    [dataset] = Dataset.objects.all()
+    assert (dataset.namespace, dataset.name) == (settings.WAREHOUSE_NAMESPACE, "warehouse.curated.dim_user")
