@@ -4,9 +4,11 @@ Idempotent: events are fixed (so ingestion sees repeats), and terms and classifi
 only created when missing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from catalog.models import Classification, Column, GlossaryTerm, System
+from catalog.naming import file_dataset, relation_namespace
 from catalog.services import (
     column_attach_term,
     column_classify,
@@ -20,9 +22,10 @@ from catalog.services import (
 PRODUCER = "https://github.com/custodian/custodian/demo"
 OPERATIONAL = "postgres://workorders-db:5432"
 HOPS = [
-    # (job, input (namespace, name), output (namespace, name), output column that masks the e-mail)
-    ("cdc_users", (OPERATIONAL, "workorders.public.users"), ("file", "lake/raw/users"), None),
-    ("cleanse_users", ("file", "lake/raw/users"), ("duckdb", "warehouse.cleansed.users"), None),
+    # (job, input (namespace, name), output (namespace, name), output column that masks the e-mail);
+    # "lake" and "duckdb" stand for the lake's and the warehouse's namespaces (see _identity)
+    ("cdc_users", (OPERATIONAL, "workorders.public.users"), ("lake", "raw/users"), None),
+    ("cleanse_users", ("lake", "raw/users"), ("duckdb", "warehouse.cleansed.users"), None),
     (
         "build_dim_user",
         ("duckdb", "warehouse.cleansed.users"),
@@ -93,6 +96,14 @@ def _event(index, job, source, target, masked):
     }
 
 
+def _identity(dataset: tuple[str, str]) -> tuple[str, str]:
+    """The lake's folders and the warehouse's tables named as their own producers name them."""
+    kind, name = dataset
+    if kind == "lake":
+        return file_dataset(f"{settings.LAKE_URL.rstrip('/')}/{name}")
+    return relation_namespace(kind), name
+
+
 def _terms(steward, reviewer):
     for name, definition in TERMS:
         if GlossaryTerm.objects.filter(name=name).exists():
@@ -111,7 +122,8 @@ def seed_catalog(*, steward=None, reviewer=None) -> None:
         defaults={"kind": System.Kind.OPERATIONAL, "storage_region": "us-central1"},
     )
     for index, (job, source, target, masked) in enumerate(HOPS):
-        lineage_event_ingest(event=_event(index, job, source, target, masked), actor=steward)
+        event = _event(index, job, _identity(source), _identity(target), masked)
+        lineage_event_ingest(event=event, actor=steward)
     _terms(steward, reviewer)
     users = Column.objects.filter(dataset__namespace=OPERATIONAL, dataset__name="workorders.public.users")
     email = users.get(name="email")

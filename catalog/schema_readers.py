@@ -5,8 +5,13 @@ may not import: both speak information_schema, so one query serves both, and a c
 on the System is all the catalog needs to know.
 """
 
+import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from django.conf import settings
+
+from catalog.naming import relation_namespace
 
 COLUMNS_SQL = """
     SELECT table_catalog, table_schema, table_name, column_name, data_type, ordinal_position, is_nullable
@@ -54,7 +59,14 @@ def read_duckdb(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
         ).fetchall()
     finally:
         connection.close()
-    return "duckdb", _group(rows)
+    return _duckdb_namespace(path), _group(rows)
+
+
+def _duckdb_namespace(path: str) -> str:
+    """The warehouse's own file is named as its dbt import and run events name it (catalog.naming)."""
+    if os.path.abspath(path) == os.path.abspath(settings.WAREHOUSE_DUCKDB_PATH):
+        return relation_namespace("duckdb")
+    return "duckdb"
 
 
 def read_schema(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:

@@ -208,6 +208,9 @@ WAREHOUSE_BACKEND = env.str("WAREHOUSE_BACKEND", default="duckdb")
 if WAREHOUSE_BACKEND not in {"duckdb", "bigquery"}:
     raise ImproperlyConfigured("WAREHOUSE_BACKEND must be 'duckdb' or 'bigquery'.")
 WAREHOUSE_DUCKDB_PATH = env.str("WAREHOUSE_DUCKDB_PATH", default=str(VAR_DIR / "warehouse.duckdb"))
+# The OpenLineage namespace of the DuckDB warehouse's tables (catalog identities: catalog/naming.py).
+# A stable name, not the file's path: moving the file must not give every table a new identity.
+WAREHOUSE_NAMESPACE = env.str("WAREHOUSE_NAMESPACE", default="duckdb://custodian")
 LAKE_URL = env.str("LAKE_URL", default=str(VAR_DIR / "lake"))
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -66,22 +66,15 @@ def emit_for_run(run, result) -> list[dict]:
 
 
 def dataset_namer():
-    """(namespace, name) of a warehouse table or a lake path, following OpenLineage naming."""
-    from warehouse import config
+    """(namespace, name) of a dbt node, exactly as the catalog's dbt import names it.
 
-    lake_root = config.lake().root_url
-    if settings.WAREHOUSE_BACKEND == "bigquery":
-        table_ns, prefix = "bigquery", f"{settings.WAREHOUSE_BIGQUERY_PROJECT}."
-    else:
-        table_ns, prefix = f"duckdb://{settings.WAREHOUSE_DUCKDB_PATH}", ""
-    lake_ns = (
-        "gs://" + lake_root[5:].split("/")[0] if lake_root.startswith("gs://") else f"file://{lake_root}"
-    )
+    Both go through `catalog.naming`, so a table reported by this run's events and by its dbt
+    artifacts is one dataset; on DuckDB the sources are the lake's files, as change capture names them.
+    """
+    from catalog.naming import dbt_node_dataset
 
     def name(node: dict) -> tuple[str, str]:
-        if node["resource_type"] == "source":
-            return lake_ns, f"raw/{node['name']}"
-        return table_ns, f"{prefix}{node['schema']}.{node.get('alias') or node['name']}"
+        return dbt_node_dataset(node, settings.WAREHOUSE_BACKEND)
 
     return name
 

@@ -16,22 +16,52 @@ SPEC_DIR = Path(__file__).with_name("spec")
 CORE_ID = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 SUPPORTED_MAJOR_VERSIONS = {"1", "2"}
 SCHEMA_URL_VERSION = re.compile(r"/spec/(\d+)-(\d+)-(\d+)/OpenLineage\.json")
-# Where facets sit in a RunEvent, and which facet maps they belong to.
-FACET_PLACES = [("run", "facets"), ("job", "facets")]
-DATASET_FACET_MAPS = {"inputs": ("facets", "inputFacets"), "outputs": ("facets", "outputFacets")}
+CORE_FACET = re.compile(r"/OpenLineage\.json#/\$defs/(\w+Facet)$")
+# Where facet maps sit in a RunEvent, and the core facet type every facet in that map extends.
+RUN_FACET_MAPS = {("run", "facets"): "RunFacet", ("job", "facets"): "JobFacet"}
+DATASET_FACET_MAPS = {
+    "inputs": {"facets": "DatasetFacet", "inputFacets": "InputDatasetFacet"},
+    "outputs": {"facets": "DatasetFacet", "outputFacets": "OutputDatasetFacet"},
+}
 
 
 @cache
-def _schemas() -> tuple[Registry, dict[str, dict]]:
-    """The registry of every spec file, and facet schemas by facet key (e.g. 'schema')."""
+def _schemas() -> tuple[Registry, dict[tuple[str, str], str]]:
+    """The registry of every spec file, and the standard facets by (core facet type, key).
+
+    A key alone is ambiguous (`documentation`, `ownership` and `tags` exist for jobs and for
+    datasets, `dataQualityMetrics` as a dataset and an input facet), so each facet's schema is
+    found by the core type its definition extends, e.g. ("JobFacet", "documentation").
+    """
     registry = Registry()
     facets = {}
     for path in sorted(SPEC_DIR.glob("*.json")):
         document = json.loads(path.read_text())
         registry = registry.with_resource(document["$id"], Resource.from_contents(document))
-        for key in document.get("properties", {}):
-            facets[key] = document
+        for key, schema in document.get("properties", {}).items():
+            for core, pointer in _facet_definitions(document, schema).items():
+                facets[core, key] = f"{document['$id']}{pointer}"
     return registry, facets
+
+
+def _facet_definitions(document: dict, schema: dict, pointer: str = "") -> dict[str, str]:
+    """{core facet type: JSON pointer of the definition extending it} under `schema`."""
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        return _facet_definitions(document, document["$defs"][ref.removeprefix("#/$defs/")], ref)
+    found = {}
+    for alternative in schema.get("oneOf", []) + schema.get("anyOf", []):
+        found |= _facet_definitions(document, alternative)
+    for part in schema.get("allOf", []):
+        core = CORE_FACET.search(part.get("$ref", ""))
+        if core and pointer:
+            found[core.group(1)] = pointer
+    return found
+
+
+def standard_facets() -> dict[tuple[str, str], str]:
+    """(core facet type, facet key) -> the `$id#pointer` of the schema it is validated against."""
+    return dict(_schemas()[1])
 
 
 @cache
@@ -61,26 +91,26 @@ def _schema_version_errors(event: dict) -> list[str]:
     return []
 
 
-def _facet_errors(facet_map, prefix: list) -> list[str]:
+def _facet_errors(facet_map, core: str, prefix: list) -> list[str]:
+    """Each standard facet against its schema; custom facets only as the core schema says."""
     if not isinstance(facet_map, dict):
         return []
-    _, known = _schemas()
+    _, standard = _schemas()
     errors = []
     for key, facet in facet_map.items():
-        if key in known:
-            validator = _validator(known[key]["$id"])
-            errors += _errors(validator, {key: facet}, prefix)
+        if (core, key) in standard:
+            errors += _errors(_validator(standard[core, key]), facet, [*prefix, key])
     return errors
 
 
 def _all_facet_errors(event: dict) -> list[str]:
     errors = []
-    for entity, field in FACET_PLACES:
-        errors += _facet_errors((event.get(entity) or {}).get(field), [entity, field])
-    for side, fields in DATASET_FACET_MAPS.items():
+    for (entity, field), core in RUN_FACET_MAPS.items():
+        errors += _facet_errors((event.get(entity) or {}).get(field), core, [entity, field])
+    for side, maps in DATASET_FACET_MAPS.items():
         for index, dataset in enumerate(event.get(side) or []):
-            for field in fields:
-                errors += _facet_errors((dataset or {}).get(field), [side, index, field])
+            for field, core in maps.items():
+                errors += _facet_errors((dataset or {}).get(field), core, [side, index, field])
     return errors
 
 

@@ -15,6 +15,7 @@ from catalog.services.glossary import (
     glossary_term_submit,
     glossary_term_update,
 )
+from catalog.services.identity import dataset_identities_migrate, dataset_merge
 from catalog.services.lineage import LineageEventInvalid, lineage_batch_ingest, lineage_event_ingest
 from catalog.services.pii import pii_scan, suggestion_accept, suggestion_reject
 from catalog.services.propagation import classification_propagate
@@ -29,6 +30,8 @@ __all__ = [
     "column_attach_term",
     "column_classify",
     "column_upsert",
+    "dataset_identities_migrate",
+    "dataset_merge",
     "dataset_update",
     "dataset_upsert",
     "dbt_import",

@@ -1,8 +1,9 @@
 """Import a dbt `manifest.json` (schema v12) and optionally `run_results.json`.
 
-Naming: a dbt relation becomes the dataset `namespace=<adapter type>` (e.g. "duckdb",
-"bigquery"), `name=<database>.<schema>.<alias or identifier>`, which is how OpenLineage names
-BigQuery tables and how the warehouse names its DuckDB tables in the events it emits.
+Naming (catalog.naming): a dbt relation becomes the dataset `<database>.<schema>.<alias or
+identifier>` in its adapter's namespace (`bigquery`; DuckDB's is `settings.WAREHOUSE_NAMESPACE`),
+and a source read from files is named as those files; the warehouse's run events use the same
+function, so both name one table alike.
 """
 
 import json
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from catalog.models import Classification, DataCheck, Dataset, Job, LineageEdge, Source
+from catalog.naming import dbt_node_dataset
 from catalog.services.datasets import column_upsert, dataset_upsert
 
 RELATION_TYPES = {"model", "seed", "snapshot"}
@@ -75,11 +77,11 @@ def _classification(meta: dict) -> Classification | None:
 
 
 def _dataset(node: dict, adapter: str, report: DbtImportReport) -> Dataset:
-    relation = node.get("alias") or node.get("identifier") or node["name"]
+    namespace, name = dbt_node_dataset(node, adapter)
     meta = node.get("meta") or {}
     dataset, created = dataset_upsert(
-        namespace=adapter,
-        name=".".join(p for p in (node.get("database"), node.get("schema"), relation) if p),
+        namespace=namespace,
+        name=name,
         source=Source.DBT,
         description=node.get("description") or None,
         layer=_layer(node),

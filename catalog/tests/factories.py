@@ -1,9 +1,20 @@
+import json
 import uuid
 from itertools import pairwise
+from pathlib import Path
 
 import factory
+from django.conf import settings
 
 from catalog.models import Classification, Column, ColumnLineageEdge, Dataset, Job, LineageEdge, System
+
+# The OpenLineage spec's own schemas and example event (shared/ beside the repository).
+OPENLINEAGE_REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "openlineage-spec"
+
+
+def example_run_event() -> dict:
+    """The spec's complete example RunEvent, as the shared reference holds it."""
+    return json.loads((OPENLINEAGE_REFERENCE / "example-runevent.json").read_text())
 
 
 def level(code: str) -> Classification:

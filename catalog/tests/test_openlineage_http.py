@@ -1,7 +1,5 @@
 """OpenLineage in: the official client against a live server, and malformed input that stores nothing."""
 
-import json
-
 import pytest
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
@@ -9,7 +7,7 @@ from openlineage.client.facet_v2 import column_lineage_dataset, schema_dataset
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport
 
 from catalog.models import Column, ColumnLineageEdge, Dataset, LineageEdge, LineageEvent
-from catalog.tests.factories import run_event
+from catalog.tests.factories import example_run_event, run_event
 
 # The live server answers from another thread, so these tests commit; serialized_rollback puts
 # back the roles and classification levels that the migrations created.
@@ -143,8 +141,7 @@ def test_client_without_a_valid_token_is_refused(live_server):
 
 @pytest.mark.django_db
 def test_event_from_shared_reference_validates_and_ingests(client, bearer):
-    with open("catalog/tests/data/example-runevent.json") as handle:
-        event = json.load(handle)
+    event = example_run_event()
     response = client.post("/api/v1/lineage", event, content_type="application/json", **bearer)
     assert response.status_code == 201, response.json()
     masked = ColumnLineageEdge.objects.get(output_column__name="email_hash")

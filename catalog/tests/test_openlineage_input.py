@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from catalog.models import Column, ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent
 from catalog.services import LineageEventInvalid, lineage_event_ingest
-from catalog.tests.factories import run_event
+from catalog.tests.factories import example_run_event, run_event
 
 pytestmark = pytest.mark.django_db
 
@@ -188,8 +188,7 @@ def test_a_body_above_djangos_form_limit_but_within_ours_is_accepted(client, bea
 def test_producer_column_tags_become_suggestions_not_changes(client, bearer):
     from catalog.models import ClassificationSuggestion
 
-    with open("catalog/tests/data/example-runevent.json") as handle:
-        event = json.load(handle)
+    event = example_run_event()
     assert _post(client, event, bearer).status_code == 201
     suggestion = ClassificationSuggestion.objects.get()
     assert (suggestion.column.name, suggestion.detector) == ("email", "producer_tag")

@@ -6,7 +6,8 @@ The sink (a dotted path to a callable, like `WAREHOUSE_LINEAGE_SINK`) is called 
 
 Each event is a COMPLETE RunEvent of the job `cdc.<source>` whose inputs are the source tables
 (namespace `postgres://host:port`, name `db.schema.table`) and outputs the raw lake datasets
-(`raw/<table>` in the lake's namespace), both with a `schema` facet; a schema change also
+(the lake folder `raw/<table>`, named by catalog.naming: `file` + its path, or
+`gs://bucket` + its key), both with a `schema` facet; a schema change also
 carries a `custodian_schemaChange` facet on the output (version, added/dropped/retyped).
 """
 
@@ -29,16 +30,21 @@ def log_sink(*, events, source, reason):
     logger.info("CDC %s: %d lineage event(s) (%s)", source, len(events), reason)
 
 
-def _namespaces(source) -> tuple[str, str, str]:
+def _namespaces(source) -> tuple[str, str]:
     from psycopg2.extensions import parse_dsn
-
-    from warehouse import config
 
     parts = parse_dsn(source.dsn)
     pg = f"postgres://{parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
-    root = config.lake().root_url
-    lake = "gs://" + root[5:].split("/")[0] if root.startswith("gs://") else f"file://{root}"
-    return pg, lake, parts.get("dbname", "postgres")
+    return pg, parts.get("dbname", "postgres")
+
+
+def _lake_dataset(table: str, facets: dict) -> dict:
+    """The raw lake folder of `table`, named as the warehouse's dbt sources name the same files."""
+    from catalog.naming import file_dataset
+    from warehouse import config
+
+    namespace, name = file_dataset(f"{config.lake().root_url}/raw/{table}")
+    return {"namespace": namespace, "name": name, "facets": facets}
 
 
 def _schema_facet(columns: list[dict]) -> dict:
@@ -77,7 +83,7 @@ def capture_job(source, tables: list[str]) -> list[dict]:
     """
     from warehouse.cdc.models import CdcSchemaVersion
 
-    pg, lake, db = _namespaces(source)
+    pg, db = _namespaces(source)
     latest = {}
     for row in CdcSchemaVersion.objects.filter(source=source).order_by("table", "version"):
         latest[row.table] = row
@@ -91,7 +97,7 @@ def capture_job(source, tables: list[str]) -> list[dict]:
                     "facets": {"schema": _schema_facet(v.columns)},
                 }
             ],
-            [{"namespace": lake, "name": f"raw/{table}", "facets": {"schema": _schema_facet(v.columns)}}],
+            [_lake_dataset(table, {"schema": _schema_facet(v.columns)})],
         )
         for table, v in latest.items()
     ]
@@ -100,7 +106,7 @@ def capture_job(source, tables: list[str]) -> list[dict]:
 
 
 def schema_changed(source, table, source_table, version, columns, changes) -> list[dict]:
-    pg, lake, db = _namespaces(source)
+    pg, db = _namespaces(source)
     facet = {
         "_producer": PRODUCER,
         "_schemaURL": f"{PRODUCER}/SchemaChangeFacet.json",
@@ -111,13 +117,7 @@ def schema_changed(source, table, source_table, version, columns, changes) -> li
         _event(
             source,
             [{"namespace": pg, "name": f"{db}.{source_table}", "facets": {"schema": _schema_facet(columns)}}],
-            [
-                {
-                    "namespace": lake,
-                    "name": f"raw/{table}",
-                    "facets": {"schema": _schema_facet(columns), "custodian_schemaChange": facet},
-                }
-            ],
+            [_lake_dataset(table, {"schema": _schema_facet(columns), "custodian_schemaChange": facet})],
         )
     ]
     _send(source, events, "schema_change")

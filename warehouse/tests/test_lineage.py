@@ -21,11 +21,6 @@ def validate(event):
 def events_for(target, result):
     manifest = json.loads(Path(result.manifest_path).read_text())
 
-    def namer(node):
-        if node["resource_type"] == "source":
-            return f"file://{target.lake_url}", f"raw/{node['name']}"
-        return f"duckdb://{target.duckdb_path}", f"{node['schema']}.{node['name']}"
-
     with engine_for(target) as engine:
         columns_of = lineage.column_reader(engine)
         parent = "7f9c2c55-5d0e-4a7e-9c55-3f1f1b2b1a10"
@@ -34,7 +29,7 @@ def events_for(target, result):
             result.nodes,
             parent_run_id=parent,
             job_name="daily",
-            datasets=namer,
+            datasets=lineage.dataset_namer(),
             columns_of=columns_of,
         )
 
@@ -69,7 +64,7 @@ def test_star_schema_outputs_carry_column_lineage_back_to_cleansed(hand_built):
     complete = {e["job"]["name"]: e for e in events_for(target, result) if e["eventType"] == "COMPLETE"}
     fact = complete["fact_work_order_event"]["outputs"][0]
     edges = fact["facets"]["columnLineage"]["fields"]
-    assert edges["event_id"]["inputFields"][0]["name"] == "cleansed.stg_work_order_events"
+    assert edges["event_id"]["inputFields"][0]["name"] == "warehouse.cleansed.stg_work_order_events"
     assert edges["event_id"]["inputFields"][0]["transformations"][0]["subtype"] == "IDENTITY"
     assert [f["field"] for f in edges["date_day"]["inputFields"]] == ["occurred_at"]
     tenant = complete["dim_tenant"]["outputs"][0]["facets"]["columnLineage"]["fields"]
@@ -78,7 +73,8 @@ def test_star_schema_outputs_carry_column_lineage_back_to_cleansed(hand_built):
         complete["fact_work_order_event"]["outputs"][0]["facets"]["schema"]["fields"][0]["name"] == "event_id"
     )
     staging_inputs = complete["stg_tenants"]["inputs"]
-    assert staging_inputs == [{"namespace": f"file://{target.lake_url}", "name": "raw/tenants", "facets": {}}]
+    # the lake's files, named as change capture names them (not a table of the warehouse)
+    assert staging_inputs == [{"namespace": "file", "name": f"{target.lake_url}/raw/tenants", "facets": {}}]
     assert "columnLineage" not in complete["mart_revenue_monthly"]["outputs"][0]["facets"]  # table level only
 
 

@@ -18,7 +18,7 @@ def test_capture_and_schema_change_reach_the_catalog(source_dsn, lake_dir, setti
     consume()
 
     job = Job.objects.get(name="cdc.wo")
-    raw_users = Dataset.objects.get(name="raw/users")
+    raw_users = Dataset.objects.get(namespace="file", name=f"{lake_dir}/raw/users")
     assert Column.objects.filter(dataset=raw_users, name="locale").exists()
     upstream = LineageEdge.objects.filter(job=job, output_dataset=raw_users).values_list(
         "input_dataset__name", flat=True

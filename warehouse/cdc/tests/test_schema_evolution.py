@@ -94,4 +94,4 @@ def test_new_table_in_the_publication(source_dsn, lake_dir, sink_calls):
     assert v1.changes == {"new_table": "public.assets"} and v1.source_table == "public.assets"
     assert [(r["_op"], r["asset_id"], r["site"]) for r in read(lake_dir, "assets")] == [("c", 5, "site-1")]
     outputs = [e[0]["outputs"][0]["name"] for reason, e in sink_calls if reason == "schema_change"]
-    assert "raw/assets" in outputs
+    assert f"{lake_dir}/raw/assets" in outputs
