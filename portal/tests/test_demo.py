@@ -7,7 +7,8 @@ import pytest
 import time_machine
 
 from accounts.demo import seed_accounts
-from governance.demo import seed_audits_and_capa, seed_governance
+from governance.demo import GAPS, seed_audits_and_capa, seed_governance
+from governance.gaps import evidence_gaps
 from governance.models import Audit, Capa, Framework, ReadinessScore
 from governance.readiness import readiness_compute
 from governance.services.capa import capa_closure_signature, check_approval
@@ -55,9 +56,12 @@ def test_the_demo_programme_is_mid_preparation_signed_and_linked():
     history = ReadinessScore.objects.filter(organization=None, framework=None).order_by("day")
     assert history.count() > 3 and history.first().score < history.last().score  # it climbs
     for slug in ("soc2", "hipaa", "part11"):
-        result = readiness_compute(framework=Framework.objects.get(slug=slug), day=TODAY)
+        framework = Framework.objects.get(slug=slug)
+        result = readiness_compute(framework=framework, day=TODAY)
         statuses = {c.status for c in result.criteria}
         assert {"effective", "failing"} <= statuses, slug  # clear gaps beside what works
+        gaps = evidence_gaps(framework=framework, start=TODAY.replace(day=1), end=TODAY)
+        assert {g.control for g in gaps if g.kind == "untested"} <= set(GAPS), slug  # only the named gaps
 
     closed = Capa.objects.filter(status=Capa.Status.CLOSED)
     assert closed.exists()
