@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 
 from accounts import roles
 from accounts.services import organization_upsert
@@ -71,6 +72,15 @@ def demo_password(username: str) -> str:
     """A password derived from this machine's SECRET_KEY: printable again, never in git."""
     digest = hmac.new(settings.SECRET_KEY.encode(), f"demo:{username}".encode(), hashlib.sha256)
     return "Demo-" + base64.b32encode(digest.digest())[:12].decode().lower() + "-7"
+
+
+def demo_signing_request(user) -> HttpRequest:
+    """The request a demo signature is made in: the signer re-enters their demo password."""
+    request = HttpRequest()
+    request.method, request.path = "POST", "/admin/"
+    request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="seed_demo")
+    request.user = user
+    return request
 
 
 @transaction.atomic

@@ -95,6 +95,15 @@ def _refuse(framework, month):
         raise ValidationError(
             f"A snapshot of {framework.slug} for {month:%Y-%m} already exists; they are immutable."
         )
+    newest = Snapshot.objects.filter(framework=framework).order_by("-month").first()
+    if newest and month < newest.month:
+        # Each month seals the hash of the one before it; inserting an older month would give the
+        # newer one a predecessor whose manifest it never hashed, and its chain check would fail.
+        raise ValidationError(
+            f"{month:%Y-%m} is before {framework.slug}'s newest snapshot, {newest.month:%Y-%m}: "
+            "snapshots form a chain in month order and sealed months cannot be re-linked. "
+            "Freeze months oldest first."
+        )
 
 
 def _build(work: Path, framework, month, evidence, previous) -> SealedFolder:

@@ -12,3 +12,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="custodian-test-media-"))
 # portal (issue 8): seed_demo now freezes a snapshot; keep it out of var/ too.
 GOVERNANCE_SNAPSHOT_ROOT = MEDIA_ROOT / "snapshots"
+# Packages the demo builds and signs off, likewise.
+SUBMISSIONS_PACKAGE_DIR = str(MEDIA_ROOT / "packages")

@@ -1,36 +1,47 @@
 """Demo data for `make demo`: a small generated source and one pipeline run, so marts exist."""
 
 import hashlib
+from datetime import datetime, time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from warehouse import config
 from warehouse.engine import EngineError
 from warehouse.models import JobRun
 from warehouse.services import job_run_execute
-from warehouse.source import generate
+from warehouse.source import generate, raw_lake_prepare
+from warehouse.source.simulation import month_start
 
 MARKER = "demo-source.sha256"
+TENANTS = 6  # small, so `make demo` stays fast
+MONTHS = 24  # two years, so month-on-month and year-on-year trends show
 
 
-def seed_warehouse(*, tenants: int = 12, months: int = 6) -> str:
-    """Generate the demo source (same files every time) and build the warehouse once.
+def seed_warehouse(*, tenants: int = TENANTS, months: int = MONTHS) -> str:
+    """Generate `months` months of demo source ending today, and build the warehouse from it.
 
-    Running it again is cheap: when the raw files are what the last build read and its marts
-    exist, nothing is rebuilt. Returns a one-line summary.
+    Running it again the same day is cheap: when the raw files are what the last build read and
+    its marts exist, nothing is written. On a later day the source has moved on (it ends today),
+    so the raw layer is cleared before the new generation, which would otherwise sit beside the
+    old one, and the warehouse is rebuilt from scratch. Returns a one-line summary.
     """
     lake = config.lake()
-    generate(lake, tenants=tenants, months=months, seed=1)
-    fingerprint = _fingerprint(lake)
+    today = timezone.localdate()
+    until = datetime.combine(today, time.min)  # events after today have not happened yet
+    start = month_start(until.replace(day=1), 1 - months)
+    source = f"tenants={tenants} months={months} seed=1 start={start:%Y-%m} until={today}"
     marker = Path(settings.WAREHOUSE_WORK_DIR) / MARKER
-    if marker.exists() and marker.read_text() == fingerprint and _marts_exist():
+    if marker.exists() and marker.read_text() == f"{source}\n{_fingerprint(lake)}" and _marts_exist():
         return "demo warehouse already built from this source"
-    run = JobRun.objects.create(job="daily", trigger=JobRun.Trigger.DEMO)
+    raw_lake_prepare(lake, replace=True)
+    generate(lake, tenants=tenants, months=months, seed=1, start=start, until=until)
+    run = JobRun.objects.create(job="daily", trigger=JobRun.Trigger.DEMO, full_refresh=True)
     run = job_run_execute(job_run_id=run.pk)
     if run.status == JobRun.Status.SUCCEEDED:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(fingerprint)
+        marker.write_text(f"{source}\n{_fingerprint(lake)}")
     return f"pipeline run {run.pk} {run.status}"
 
 

@@ -133,6 +133,11 @@ class Lake:
         )  # fmt: skip
         return dataset.to_table()
 
+    def clear(self, layer: str) -> None:
+        """Remove every table of a layer."""
+        for table in self.tables(layer):
+            self.drop_table(layer, table)
+
     def drop_table(self, layer: str, table: str) -> None:
         path = self.table_path(layer, table)
         if self.fs.get_file_info(path).type != pafs.FileType.NotFound:

@@ -21,12 +21,17 @@ class ReadinessScore(models.Model):
 
     class Meta:
         ordering = ["-day"]
+        # One row per day, framework (empty: overall) and organisation (empty: company-wide).
+        # A unique index treats NULLs as distinct, and SQLite cannot say otherwise
+        # (nulls_distinct), so each null/non-null combination gets its own partial index.
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "framework", "organization"],
-                name="readiness_score_unique_day",
-                nulls_distinct=False,
+                fields=[f for f in ("day", "framework", "organization") if f not in empty],
+                condition=models.Q(framework__isnull="framework" in empty)
+                & models.Q(organization__isnull="organization" in empty),
+                name="readiness_score_unique_day" + "".join(f"_no_{f}" for f in empty),
             )
+            for empty in ((), ("framework",), ("organization",), ("framework", "organization"))
         ]
 
     def __str__(self):

@@ -12,6 +12,8 @@ from governance.models import Criterion, Framework
 FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "frameworks"
 FRAMEWORK_FIELDS = ("slug", "name", "version", "description", "file_version")
 CRITERION_FIELDS = ("ref", "title", "group", "kind", "position", "is_assessable", "is_retired")
+CRITERION_KEYS = {"ref", "title", "group", "kind", "assessable", "parent"}
+BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
 @dataclass
@@ -65,7 +67,41 @@ def _parse(path: Path) -> dict:
     refs = [c.get("ref") for c in data["criteria"] if isinstance(c, dict)]
     if len(refs) != len(data["criteria"]) or not all(refs) or len(set(refs)) != len(refs):
         raise ValidationError(f"{path.name}: every criterion needs a unique 'ref'.")
+    for item in data["criteria"]:
+        _check_criterion(path, item)
     return data
+
+
+def _check_criterion(path: Path, item: dict) -> None:
+    """Refuse a criterion whose text did not come through YAML whole.
+
+    In a flow mapping (`{ref: X, title: A, b}`) an unquoted comma ends the title and turns the
+    rest into a key of its own, so a cut title shows up as an unexpected key; a bracket opened
+    and never closed (or the reverse) shows a cut that happened inside parentheses.
+    """
+    where = f"{path.name}: {item['ref']}"
+    unexpected = sorted(str(k) for k in item if k not in CRITERION_KEYS)
+    if unexpected:
+        raise ValidationError(
+            f"{where}: unexpected key {', '.join(map(repr, unexpected))}; a comma in an unquoted "
+            "title or group ends it in a flow mapping: quote the text."
+        )
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ValidationError(f"{where} needs a title (text).")
+    for key in ("title", "group"):
+        if key in item and not _balanced(str(item[key])):
+            raise ValidationError(f"{where}: {key} {item[key]!r} has unbalanced brackets.")
+
+
+def _balanced(text: str) -> bool:
+    stack = []
+    for char in text:
+        if char in BRACKETS.values():
+            stack.append(char)
+        elif char in BRACKETS and (not stack or stack.pop() != BRACKETS[char]):
+            return False
+    return not stack
 
 
 def _framework_values(data: dict) -> dict:

@@ -1,11 +1,13 @@
+import re
 from io import StringIO
 
 import pytest
+import yaml
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from governance.models import ControlMapping, Criterion, Framework
-from governance.services.frameworks import framework_load_file
+from governance.services.frameworks import framework_files, framework_load_file
 from governance.tests.factories import ControlFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,73 @@ def test_not_applicable_needs_a_reason():
     criterion.is_applicable = False
     with pytest.raises(ValidationError, match="why"):
         criterion.full_clean()
+
+
+# Read from the file's lines, not through YAML: the title runs from "title:" to the line's closing
+# brace and the group up to the next key, so a YAML reading that cuts either one shows up here.
+CRITERION_LINE = re.compile(r"^\s*- \{ref: (?P<ref>[^,]+), .*title: (?P<title>.+)\}\s*$")
+GROUP = re.compile(r"group: (?P<group>.+?), (?:kind|title|assessable|parent):")
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    return text[1:-1] if text[:1] == text[-1:] and text[:1] in "\"'" else text
+
+
+def _file_texts(path):
+    texts = {}
+    for line in path.read_text().splitlines():
+        match = CRITERION_LINE.match(line)
+        if match:
+            group = GROUP.search(line)
+            texts[_unquote(match["ref"])] = (_unquote(match["title"]), group and _unquote(group["group"]))
+    return texts
+
+
+def test_every_stored_title_and_group_is_the_files_full_text():
+    _load()
+    for path in framework_files():
+        texts = _file_texts(path)
+        framework = Framework.objects.get(urn=yaml.safe_load(path.read_text())["urn"])
+        stored = {c.ref: (c.title, c.group) for c in framework.criteria.all()}
+        assert len(texts) == len(stored), path.name
+        assert stored == texts, path.name
+    soc2 = Framework.objects.get(slug="soc2").criteria
+    assert soc2.get(ref="CC1.3").title == "Structures, reporting lines, authorities and responsibilities"
+    assert soc2.get(ref="P4.1").group == "P4 Use, retention and disposal"
+    part11 = Framework.objects.get(slug="part11").criteria
+    assert part11.get(ref="11.30").title == "Controls for open systems (encryption, digital signatures)"
+
+
+def test_reloading_replaces_titles_stored_cut_short():
+    _load()
+    # The state an earlier loader left behind: titles cut at their first comma.
+    for ref, cut in [("CC1.4", "Attracting"), ("P8.1", "Inquiries"), ("11.10(e)", "Secure")]:
+        criterion = Criterion.objects.get(ref=ref)
+        criterion.title = cut
+        criterion.save()
+    _load()
+    assert Criterion.objects.get(ref="CC1.4").title == "Attracting, developing and retaining competent people"
+    assert Criterion.objects.get(ref="P8.1").title.startswith("Inquiries, complaints and disputes")
+    audit_trails = Criterion.objects.get(ref="11.10(e)").title
+    assert audit_trails == "Secure, computer-generated, time-stamped audit trails"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{ref: A.1, title: Structures, reporting lines}", "unexpected key 'reporting lines'"),
+        ("{ref: A.1, group: G, title: Open systems (encryption}", "unbalanced brackets"),
+        ("{ref: A.1, title: Audit trails)}", "unbalanced brackets"),
+        ("{ref: A.1, title: }", "needs a title"),
+        ("{ref: A.1, title: [a, b]}", "needs a title"),
+    ],
+)
+def test_a_title_that_does_not_read_back_whole_is_refused(tmp_path, line, message):
+    path = tmp_path / "cut.yaml"
+    path.write_text(
+        f"urn: urn:x:cut\nslug: cut\nname: Cut\nversion: '1'\nfile_version: 1\ncriteria:\n  - {line}\n"
+    )
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("governance_load_frameworks", str(path))
+    assert not Framework.objects.filter(urn="urn:x:cut").exists()

@@ -4,7 +4,11 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.checks import run_checks
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from accounts.models import Organization
 from governance.models import ReadinessScore
 from governance.readiness import Penalty, readiness_compute, register_penalty, unregister_penalty
 from governance.services.controls import control_map, control_test_record, control_test_review
@@ -147,3 +151,25 @@ def test_daily_history_is_recorded_once_per_day(case):
     row = ReadinessScore.objects.get(day=OCT_31, framework=case[0], organization=None)
     assert float(row.score) == pytest.approx(39.06)
     assert row.detail["criteria"]["B"] == {"score": 0.5625, "status": "partial"}
+
+
+@pytest.mark.parametrize("with_framework", [True, False])
+@pytest.mark.parametrize("with_organization", [True, False])
+def test_one_score_per_day_framework_and_organization_even_when_either_is_empty(
+    with_framework, with_organization
+):
+    framework = FrameworkFactory() if with_framework else None
+    organization = Organization.objects.create(name="Acme") if with_organization else None
+    key = {"day": OCT_31, "framework": framework, "organization": organization}
+    ReadinessScore.objects.create(**key, score=50)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReadinessScore.objects.create(**key, score=60)
+    with pytest.raises(ValidationError):
+        ReadinessScore(**key, score=60).full_clean()
+    assert list(ReadinessScore.objects.values_list("score", flat=True)) == [50]
+
+
+def test_the_uniqueness_rule_holds_on_this_database():
+    # Django only reports W047 (a constraint it will not create) when asked about a database.
+    messages = run_checks(databases=["default"])
+    assert [m.id for m in messages if m.obj is ReadinessScore] == []

@@ -215,3 +215,14 @@ def test_a_failure_after_the_folder_is_placed_removes_it(accepted, tmp_path, mon
         _snapshot("2026-10", tmp_path)
     assert [p.name for p in tmp_path.iterdir() if "soc2" in p.name] == []
     assert not Snapshot.objects.exists()
+
+
+def test_a_month_before_the_newest_snapshot_is_refused_so_the_chain_never_forks(accepted, tmp_path):
+    accepted(date(2026, 9, 1), date(2026, 10, 31))
+    october = _snapshot("2026-10", tmp_path)
+    with pytest.raises(CommandError, match="2026-09 is before soc2's newest snapshot, 2026-10"):
+        _snapshot("2026-09", tmp_path)
+    assert not (tmp_path / "soc2-2026-09").exists()
+    assert list(Snapshot.objects.values_list("month", flat=True)) == [date(2026, 10, 1)]
+    # The sealed month still verifies on its own: nothing was written that claims to precede it.
+    call_command("governance_verify_snapshot", str(october), stdout=StringIO())

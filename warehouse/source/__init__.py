@@ -5,7 +5,7 @@ capture produces from a live PostgreSQL: one row per change with `_op` (c/u/d), 
 of changes), `_changed_at`, partitioned by the change's date.
 """
 
-from warehouse.source.generator import GenerateResult, generate
+from warehouse.source.generator import GenerateResult, RawLakeNotEmpty, generate, raw_lake_prepare
 from warehouse.source.schemas import RAW_SCHEMAS
 
-__all__ = ["RAW_SCHEMAS", "GenerateResult", "generate"]
+__all__ = ["RAW_SCHEMAS", "GenerateResult", "RawLakeNotEmpty", "generate", "raw_lake_prepare"]

@@ -63,6 +63,28 @@ def generate(
     return result
 
 
+class RawLakeNotEmpty(ValueError):
+    pass
+
+
+def raw_lake_prepare(lake: Lake, *, replace: bool) -> list[str]:
+    """Make sure a new generation lands in an empty raw layer; returns the tables cleared.
+
+    Files are named by seed, month and chunk, so a generation with other arguments would sit
+    beside the one already there rather than replace it, and the mixture breaks the models'
+    relationships (events of tenants that the other generation never had).
+    """
+    tables = lake.tables("raw")
+    if tables and not replace:
+        raise RawLakeNotEmpty(
+            f"The raw layer already holds {len(tables)} tables ({', '.join(tables)}) from an earlier "
+            "generation; a new one would mix with it. Pass --replace to clear the raw layer first "
+            "(then rebuild with warehouse_run --full-refresh)."
+        )
+    lake.clear("raw")
+    return tables
+
+
 def _signup_month(rng: random.Random, months: int) -> int:
     # Most tenants exist from the start; the rest sign up over the period.
     return 0 if rng.random() < 0.6 else rng.randrange(months)

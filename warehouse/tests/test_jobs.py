@@ -54,6 +54,28 @@ def test_generate_refuses_bad_arguments(warehouse_dirs):
     assert not config.lake().tables("raw")
 
 
+def _raw_files():
+    lake = config.lake()
+    return {t: lake.files("raw", t) for t in lake.tables("raw")}
+
+
+def test_generate_refuses_a_raw_lake_holding_another_generation(warehouse_dirs, capsys):
+    call_command("warehouse_generate", "--tenants", "3", "--months", "2", "--seed", "5")
+    first = _raw_files()
+    with pytest.raises(CommandError, match=r"raw layer already holds 10 tables .*--replace"):
+        call_command("warehouse_generate", "--tenants", "2", "--months", "1", "--seed", "9")
+    assert _raw_files() == first
+
+
+def test_generate_with_replace_clears_the_raw_layer_first(warehouse_dirs, capsys):
+    call_command("warehouse_generate", "--tenants", "3", "--months", "2", "--seed", "5")
+    call_command("warehouse_generate", "--tenants", "2", "--months", "1", "--seed", "9", "--replace")
+    files = [f for paths in _raw_files().values() for f in paths]
+    assert files and all("part-s9-" in f for f in files)
+    tenants = config.lake().read("raw", "tenants")
+    assert len(set(tenants.column("tenant_id").to_pylist())) == 2
+
+
 def test_failing_job_retries_then_alerts_the_data_stewards(
     warehouse_dirs, settings, data_steward, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -20,8 +20,10 @@ class Command(AuditedCommand):
         seed_catalog()
         seed_governance()
         seed_audits_and_capa()
-        seed_submissions()
+        submissions_note = seed_submissions()
         seed_portal()
+        if submissions_note:
+            self.stdout.write(submissions_note)
 
         self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
