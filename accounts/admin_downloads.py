@@ -18,4 +18,4 @@ def sealed_download_response(request, *, package: SealedPackage, back_url: str):
 
 
 def download_link(url: str, label: str = "Download zip"):
-    return format_html('<a class="sealed-download" href="{}">{}</a>', url, label)
+    return format_html('<a class="sealed-download" style="white-space: nowrap" href="{}">{}</a>', url, label)

@@ -113,13 +113,13 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_display = [
         "framework",
         "month",
+        "download",
         "file_count",
         "total_bytes",
         "manifest_sha256",
         "previous",
         "created_by",
         "created_at",
-        "download",
     ]
     list_filter = ["framework"]
     list_select_related = ["framework", "previous__framework", "created_by"]

@@ -136,10 +136,10 @@ class SequenceAdmin(PackageDownloadMixin, admin.ModelAdmin):
         "application",
         "submission_type",
         "status",
+        "latest_package",
         "planned_date",
         "sent_at",
         "gateway_ack_id",
-        "latest_package",
     ]
     list_filter = ["status", "application__region", "submission_type"]
     list_select_related = ["application"]
