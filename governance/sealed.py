@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from accounts.sealed_downloads import SealedPackage
 from governance import signing
 from governance.models import Evidence
 
@@ -99,3 +100,11 @@ class SealedFolder:
         (self.work / SIGNATURE).write_bytes(signing.sign(manifest.encode()))
         self.manifest_sha256 = hashlib.sha256(manifest.encode()).hexdigest()
         return self.manifest_sha256
+
+
+def snapshot_sealed_package(snapshot) -> SealedPackage:
+    """A snapshot as a download: its folder, checked against the manifest it was sealed with."""
+    folder = Path(snapshot.path)
+    return SealedPackage(
+        obj=snapshot, manifest_sha256=snapshot.manifest_sha256, filename=f"{folder.name}.zip", folder=folder
+    )

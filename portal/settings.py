@@ -361,8 +361,8 @@ WAREHOUSE_TOKEN_KEY = (
 WAREHOUSE_BIGQUERY_PROJECT = env.str("WAREHOUSE_BIGQUERY_PROJECT", default="")
 WAREHOUSE_BIGQUERY_LOCATION = env.str("WAREHOUSE_BIGQUERY_LOCATION", default="US")
 WAREHOUSE_BIGQUERY_ENDPOINT = env.str("WAREHOUSE_BIGQUERY_ENDPOINT", default="")  # the emulator, in tests
-# Receives each run's OpenLineage events and dbt artifacts (see docs/warehouse.md); the catalog's
-# ingestion is plugged in here after merging.
+# Receives each run's OpenLineage events and dbt artifacts (see docs/warehouse.md): by default the
+# catalog's dbt import and OpenLineage ingestion.
 WAREHOUSE_LINEAGE_SINK = env.str(
     "WAREHOUSE_LINEAGE_SINK", default="warehouse.catalog_sink.warehouse_run_to_catalog"
 )

@@ -8,6 +8,7 @@ class WarehouseConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from warehouse import checks  # noqa: F401 - registers the system checks
         from warehouse.models import JobRun
 
         # Who started or retried a job and how it ended; progress ticks are not history.

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from warehouse.engine.packages import bigquery_packages_require
+
 PROJECT_DIR = Path(__file__).resolve().parent / "dbt"
 FINISHED_EVENTS = {"NodeFinished"}
 
@@ -88,6 +90,7 @@ def profile_for(target: DbtTarget) -> dict:
         output = {"type": "duckdb", "path": target.duckdb_path, "threads": target.threads, "schema": "main",
                   "settings": settings}  # fmt: skip
     elif target.backend == "bigquery":
+        bigquery_packages_require()
         output = {
             "type": "bigquery", "method": "oauth", "project": target.bigquery_project,
             "dataset": target.bigquery_dataset, "location": target.bigquery_location,

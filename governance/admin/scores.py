@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_downloads import download_link, sealed_download_response
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import Organization
 from governance import signing
@@ -16,6 +17,7 @@ from governance.charts import STATUS_COLOURS, history_svg
 from governance.gaps import evidence_gaps
 from governance.models import Framework, ReadinessScore, Snapshot
 from governance.readiness import readiness_compute, readiness_overall
+from governance.sealed import snapshot_sealed_package
 from governance.verification import snapshot_verify
 
 
@@ -111,6 +113,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_display = [
         "framework",
         "month",
+        "download",
         "file_count",
         "total_bytes",
         "manifest_sha256",
@@ -120,7 +123,26 @@ class SnapshotAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["framework"]
     list_select_related = ["framework", "previous__framework", "created_by"]
+    readonly_fields = ["download"]
     actions = ["verify"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description="Zip")
+    def download(self, obj):
+        return download_link(reverse("admin:governance_snapshot_download", args=[obj.pk])) if obj.pk else ""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.download_view)
+        return [path("<int:pk>/download/", view, name="governance_snapshot_download"), *super().get_urls()]
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        snapshot = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = reverse("admin:governance_snapshot_change", args=[pk])
+        return sealed_download_response(request, package=snapshot_sealed_package(snapshot), back_url=back)
 
     @admin.action(
         description="Verify selected snapshots on disk (files, signature, chain)", permissions=["view"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.signatures import signatures_for
+from submissions.admin.package_downloads import PackageDownloadMixin, build_download
 from submissions.models import Application, Leaf, PackageBuild, Sequence, SubmissionEvent
 from submissions.selectors import dossier_current_view, sequence_missing_items
 from submissions.services import (
@@ -102,13 +103,17 @@ class LeafInline(admin.TabularInline):
 
 class BuildInline(admin.TabularInline):
     model = PackageBuild
-    fields = ["built_at", "kind", "path", "error_count", "warning_count", "built_by"]
+    fields = ["built_at", "kind", "path", "error_count", "warning_count", "built_by", "download"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Zip")
+    def download(self, obj):
+        return build_download(obj)
 
 
 def _transition_action(to, description):
@@ -125,12 +130,13 @@ def _transition_action(to, description):
 
 
 @admin.register(Sequence)
-class SequenceAdmin(admin.ModelAdmin):
+class SequenceAdmin(PackageDownloadMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "application",
         "submission_type",
         "status",
+        "latest_package",
         "planned_date",
         "sent_at",
         "gateway_ack_id",

@@ -1,13 +1,10 @@
-from pathlib import Path
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.urls import path
-from django.utils.html import format_html
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 
-from accounts.audit import audit_event_record
-from accounts.models import AuditEntry
+from accounts.admin_downloads import download_link, sealed_download_response
+from submissions.downloads import evidence_package_sealed
 from submissions.models import EvidencePackage
 
 
@@ -29,6 +26,7 @@ class EvidencePackageAdmin(admin.ModelAdmin):
         "contents",
         "created_by",
         "created_at",
+        "download",
     ]
 
     def has_add_permission(self, request):
@@ -42,7 +40,11 @@ class EvidencePackageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Zip")
     def download(self, obj):
-        return format_html('<a href="{}/download/">download</a>', obj.pk)
+        return (
+            download_link(reverse("admin:submissions_evidencepackage_download", args=[obj.pk]))
+            if obj.pk
+            else ""
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.download_view)
@@ -54,10 +56,6 @@ class EvidencePackageAdmin(admin.ModelAdmin):
     def download_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        package = EvidencePackage.objects.filter(pk=pk).first()
-        if package is None or not Path(package.path).is_file():
-            raise Http404("No such package, or its zip is no longer where it was written.")
-        audit_event_record(
-            action=AuditEntry.Action.EXPORT, obj=package, actor=request.user, data={"download": package.path}
-        )
-        return FileResponse(open(package.path, "rb"), as_attachment=True, filename=Path(package.path).name)
+        package = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = reverse("admin:submissions_evidencepackage_change", args=[pk])
+        return sealed_download_response(request, package=evidence_package_sealed(package), back_url=back)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, split_name
+from warehouse.engine.packages import bigquery_packages_require
 
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ARROW_TO_BQ = [
@@ -50,6 +51,7 @@ def param_type(value: Any) -> str:
 
 class BigQueryEngine(Engine):
     def __init__(self, config: EngineConfig):
+        bigquery_packages_require()
         from google.cloud import bigquery
 
         self.config, self.bq = config, bigquery
