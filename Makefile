@@ -18,6 +18,13 @@ $(VENV)/.dev: requirements.txt requirements-bigquery.txt requirements-dev.txt | 
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# The official eCTD util files (DTDs) are not ours to ship. Where the project's shared references
+# lie beside the clone, the demo uses them, so its annual report validates and is signed off.
+ECTD_UTIL := $(wildcard $(CURDIR)/../shared/reference/ectd)
+ifneq ($(ECTD_UTIL),)
+setup: export SUBMISSIONS_ECTD_UTIL_DIR ?= $(ECTD_UTIL)
+endif
+
 setup: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
