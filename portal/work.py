@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from accounts import roles
+from accounts.people import person_name as person
 from catalog.models import ClassificationSuggestion
 from governance.models import AuditTask, Capa, Evidence, Finding, ReadinessScore
 from submissions.models import Correspondence
@@ -41,10 +42,6 @@ class RoleHome:
     role: str
     intro: str
     panels: tuple[Panel, ...]
-
-
-def person(user) -> str:
-    return (user.get_full_name() or user.username) if user else "-"
 
 
 def _url(model, pk) -> str:

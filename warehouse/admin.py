@@ -1,10 +1,18 @@
 from django.contrib import admin, messages
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin_trail import ReadOnlyAdmin
 from warehouse.models import JobRun, WarehouseModel
 from warehouse.services import job_run_request
+
+
+def _or_dash(value):
+    return "-" if value is None else value
+
+
+def _seconds(value) -> str:
+    return "-" if value is None else f"{float(value):.2f} s"
 
 
 @admin.register(JobRun)
@@ -16,6 +24,32 @@ class JobRunAdmin(ReadOnlyAdmin):
     search_fields = ["job", "selection", "error", "task_id"]
     date_hierarchy = "created_at"
     actions = ["run_again"]
+    exclude = ["results"]
+    readonly_fields = ["results_table"]
+
+    @admin.display(description="Results per dbt node")
+    def results_table(self, obj):
+        if not obj.results:
+            return "No node has reported yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.get("unique_id", "?"),
+                    r.get("status", ""),
+                    _or_dash(r.get("rows")),
+                    _seconds(r.get("execution_time")),
+                    r.get("message") or "",
+                )
+                for r in obj.results
+            ),
+        )
+        return format_html(
+            '<table class="job-results"><thead><tr><th>Node</th><th>Status</th><th>Rows</th>'
+            "<th>Time</th><th>Message</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="Progress", ordering="progress")
     def progress_bar(self, obj):
