@@ -17,12 +17,13 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _split(label: str) -> tuple[str, str]:
-    """ "namespace/db.schema.table" -> ("table", "namespace/db.schema"): the table's own name
-    is the large line; where it lives is the small one. The full label stays in the tooltip."""
+    """'namespace/db.schema.table' -> ('table', 'db.schema'): the table's own name is the large
+    line, the schema it lives in the small one; the namespace (maybe a long path) and the full
+    name stay in the tooltip."""
     head, sep, name = label.rpartition(".")
     if not sep or "/" in name:
         head, _, name = label.rpartition("/")
-    return name, head
+    return name, head.rpartition("/")[2]
 
 
 def _order(layers: dict[int, list[int]], edges) -> None:

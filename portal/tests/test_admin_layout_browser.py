@@ -23,10 +23,11 @@ pytestmark = [
     pytest.mark.services("browser"),
 ]
 WIDTH = 1400
-# Elements that scroll sideways inside the page (visually-hidden helpers are 1 px wide on purpose).
+# Elements that scroll or clip sideways inside the page; not visually-hidden helpers (1 px wide
+# on purpose) nor one-line boxes that end in an ellipsis (a picked value in a select box).
 OVERFLOWING = """() => [...document.querySelectorAll('body *')]
   .filter(e => !e.closest('.visually-hidden') && getComputedStyle(e).overflowX !== 'visible'
-               && e.scrollWidth > e.clientWidth + 1)
+               && getComputedStyle(e).textOverflow !== 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)"""
 
 
