@@ -13,6 +13,7 @@ from governance.models import CapaAction, Control
 from governance.services.capa import capa_action_save
 from governance.tests.capa_helpers import make_capa
 from governance.tests.factories import CriterionFactory
+from portal.models import PortalAccess
 from warehouse.models import JobRun
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,11 @@ def test_lineage_graph_scales_to_the_page_and_shows_table_names_whole():
     assert 'width="100%"' in svg and "max-width:" in svg
     assert ">work_order_events</text>" in svg and ">warehouse.raw</text>" in svg
     assert ">fact_work_order_event_with_…</text>" in svg  # cut at the right, never at the left
+
+
+def test_auditor_access_log_filter_lists_auditors_by_name(client, auditor):
+    PortalAccess.objects.create(
+        user=auditor, kind=PortalAccess.Kind.VIEW, method="GET", path="/portal/", status_code=200
+    )
+    client.force_login(_superuser())
+    assert _filter_choices(client.get("/admin/portal/portalaccess/"), "auditor") == ["Test Avery"]
