@@ -33,7 +33,11 @@ class Panel:
     columns: tuple[str, ...]
     empty: str
     rows: Callable[[object, date], list[Row]]
-    more: str  # admin URL name of the full list
+    more: str  # admin URL name of the full list, with its filter: "app_model_changelist?status__exact=open"
+
+    def more_url(self) -> str:
+        name, _, query = self.more.partition("?")
+        return reverse(f"admin:{name}") + (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class RoleHome:
 
 def _url(model, pk) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _days(due: date, today: date) -> str:
@@ -101,7 +109,7 @@ def evidence_expiring(user, today):
 def failed_jobs(user, today):
     runs = JobRun.objects.visible_to(user).filter(status=JobRun.Status.FAILED)
     return [
-        Row(_url(JobRun, r.pk), (r.created_at, r.job, r.error[:120] or "-"))
+        Row(_url(JobRun, r.pk), (r.created_at, r.job, _short(r.error)))
         for r in runs.order_by("-created_at", "-pk")[:ROWS]
     ]
 
@@ -109,7 +117,7 @@ def failed_jobs(user, today):
 def failing_models(user, today):
     models = WarehouseModel.objects.visible_to(user).filter(last_status__in=["error", "fail"])
     return [
-        Row(_url(WarehouseModel, m.pk), (m.name, m.layer, m.last_status, m.last_message[:120]))
+        Row(_url(WarehouseModel, m.pk), (m.name, m.layer, m.last_status, _short(m.last_message)))
         for m in models.order_by("layer", "name")[:ROWS]
     ]
 
@@ -119,7 +127,7 @@ def suggestions_pending(user, today):
         status=ClassificationSuggestion.Status.PENDING
     )
     return [
-        Row(_url(ClassificationSuggestion, s.pk), (str(s.column), s.get_detector_display(), s.reason[:120]))
+        Row(_url(ClassificationSuggestion, s.pk), (str(s.column), s.get_detector_display(), _short(s.reason)))
         for s in pending.select_related("column__dataset").order_by("-created_at", "-pk")[:ROWS]
     ]
 
@@ -156,7 +164,7 @@ ROLE_HOMES = (
                 (*DUE, "Task", "Audit", "Owner"),
                 "No audit task falls due in the next 14 days.",
                 audit_tasks_due,
-                "governance_audittask_changelist",
+                "governance_audittask_changelist?status__exact=open",
             ),
             Panel(
                 "Open CAPAs",
@@ -170,7 +178,7 @@ ROLE_HOMES = (
                 ("Due", "Finding", "Severity", "Owner"),
                 "No finding is past its due date.",
                 findings_open,
-                "governance_finding_changelist",
+                "governance_finding_changelist?overdue=yes",
             ),
             Panel(
                 "Evidence expiring within 30 days",
@@ -191,7 +199,7 @@ ROLE_HOMES = (
                 ("Started", "Job", "Error"),
                 "No warehouse job has failed.",
                 failed_jobs,
-                "warehouse_jobrun_changelist",
+                "warehouse_jobrun_changelist?status__exact=failed",
             ),
             Panel(
                 "Models whose last run failed",
@@ -205,7 +213,7 @@ ROLE_HOMES = (
                 ("Column", "Detector", "Reason"),
                 "No classification suggestion is waiting.",
                 suggestions_pending,
-                "catalog_classificationsuggestion_changelist",
+                "catalog_classificationsuggestion_changelist?status__exact=pending",
             ),
         ),
     ),
@@ -219,7 +227,7 @@ ROLE_HOMES = (
                 (*DUE, "Item", "Product", "Owner"),
                 "No agency letter is waiting for an answer.",
                 response_clocks,
-                "submissions_correspondence_changelist",
+                "submissions_dashboard",
             ),
         ),
     ),
@@ -240,14 +248,14 @@ ROLE_HOMES = (
                 ("Due", "CAPA", "Status", "Owner"),
                 "No CAPA is overdue.",
                 lambda user, today: open_capas(user, today, overdue_only=True),
-                "governance_capa_changelist",
+                "governance_capa_changelist?overdue=yes",
             ),
             Panel(
                 "Findings past their due date",
                 ("Due", "Finding", "Severity", "Owner"),
                 "No finding is past its due date.",
                 findings_open,
-                "governance_finding_changelist",
+                "governance_finding_changelist?overdue=yes",
             ),
         ),
     ),

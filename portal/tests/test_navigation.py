@@ -13,6 +13,7 @@ from governance.models import Audit, AuditTask, Evidence, ReadinessScore
 from governance.tests.capa_helpers import make_audit, make_capa, make_finding
 from governance.tests.factories import ControlFactory, FrameworkFactory
 from portal.navigation import NAVIGATION
+from portal.work import ROLE_HOMES
 from submissions.models import Application, Correspondence
 from warehouse.models import JobRun, WarehouseModel
 
@@ -127,3 +128,11 @@ def test_role_home_queries_do_not_grow_with_rows(
 def test_site_home_links_the_admin_and_the_auditor_portal(client):
     page = client.get("/").content.decode()
     assert 'href="/admin/"' in page and 'href="/portal/"' in page
+
+
+def test_every_panel_links_to_its_filtered_full_list(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.test", "x"))
+    for home in ROLE_HOMES:
+        for panel in home.panels:
+            response = client.get(panel.more_url())
+            assert response.status_code == 200, (home.slug, panel.title, response.get("Location"))
