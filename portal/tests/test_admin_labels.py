@@ -135,3 +135,13 @@ def test_auditor_access_log_filter_lists_auditors_by_name(client, auditor):
     )
     client.force_login(_superuser())
     assert _filter_choices(client.get("/admin/portal/portalaccess/"), "auditor") == ["Test Avery"]
+
+
+def test_owner_picker_offers_people_only(client, compliance_officer):
+    system_user()
+    get_anonymous_user()  # both accounts exist; neither may be offered as an owner
+    client.force_login(_superuser())
+    found = client.get(
+        "/admin/autocomplete/", {"app_label": "governance", "model_name": "capa", "field_name": "owner"}
+    ).json()["results"]
+    assert {r["text"] for r in found} == {"Test Carla", "Rita"}
