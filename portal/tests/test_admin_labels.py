@@ -145,3 +145,16 @@ def test_owner_picker_offers_people_only(client, compliance_officer):
         "/admin/autocomplete/", {"app_label": "governance", "model_name": "capa", "field_name": "owner"}
     ).json()["results"]
     assert {r["text"] for r in found} == {"Test Carla", "Rita"}
+
+
+def test_job_run_list_shows_the_running_node_under_its_progress(client, compliance_officer):
+    JobRun.objects.create(
+        job="hourly", status="running", progress=40, current_node="model.custodian.dim_time"
+    )
+    client.force_login(compliance_officer)
+    page = client.get("/admin/warehouse/jobrun/").content.decode()
+    assert (
+        '<progress max="100" value="40"></progress> 40%<div class="help">model.custodian.dim_time</div>'
+        in page
+    )
+    assert "column-current_node" not in page and "column-finished_at" not in page

@@ -59,6 +59,15 @@ def pages(compliance_officer):
     run = JobRun.objects.create(
         job="daily", status=JobRun.Status.FAILED, results=results, error="1 test failed"
     )
+    JobRun.objects.create(
+        job="hourly",
+        status=JobRun.Status.RUNNING,
+        progress=40,
+        requested_by=compliance_officer,
+        current_node=results[0]["unique_id"],
+        started_at=run.created_at,
+        rows_written=123456,
+    )
     namespace = "duckdb:///srv/custodian/var/warehouse/a-rather-long-folder-name/warehouse.duckdb"
     names = ["raw.work_order_events", "cleansed.stg_work_order_events", "curated.fact_work_order_event"]
     datasets = [DatasetFactory(namespace=namespace, name=name) for name in names]
@@ -69,6 +78,7 @@ def pages(compliance_officer):
         "CAPA": f"/admin/governance/capa/{capa.pk}/change/",
         "audit trail": "/admin/accounts/auditentry/",
         "job run": f"/admin/warehouse/jobrun/{run.pk}/change/",
+        "job runs": "/admin/warehouse/jobrun/",
         "lineage": f"/admin/catalog/dataset/{datasets[1].pk}/change/",
     }
 
