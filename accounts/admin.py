@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.urls import reverse
 
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import AccessEvent, ApiToken, Organization, User
+from accounts.people import people
 from accounts.services import api_token_revoke, user_deactivate
 
 
@@ -47,6 +49,12 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):  # picking an owner: people, never a machine account
+            queryset = people(queryset)
+        return queryset, may_have_duplicates
 
     @admin.display(description="Roles")
     def roles(self, obj):

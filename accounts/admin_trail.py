@@ -1,7 +1,11 @@
 """Admin for the audit trail and signatures: read-only for everyone, superusers included."""
 
+from pathlib import Path
+
 from auditlog.mixins import LogEntryAdminMixin
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import path
@@ -27,15 +31,24 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     pass
 
 
+def project_app_labels() -> list[str]:
+    """The apps this repository holds (a package beside manage.py), not Django's or a library's."""
+    base = Path(settings.BASE_DIR)
+    return [app.label for app in apps.get_app_configs() if (base / app.name.split(".")[0]).is_dir()]
+
+
 class ObjectTypeFilter(admin.SimpleListFilter):
-    """By object type, listed from the content types rather than by scanning the whole trail."""
+    """By object type: the project's own models, listed from the content types rather than by
+    scanning the whole trail, under their app's and model's names."""
 
     title = "object type"
     parameter_name = "object_type"
 
     def lookups(self, request, model_admin):
-        types = ContentType.objects.order_by("app_label", "model")
-        return [(ct.pk, f"{ct.app_label} · {ct.name}") for ct in types]
+        types = ContentType.objects.filter(app_label__in=project_app_labels())
+        names = {app.label: app.verbose_name for app in apps.get_app_configs()}
+        choices = [(ct.pk, f"{names[ct.app_label]} · {ct.name}") for ct in types if ct.model_class()]
+        return sorted(choices, key=lambda choice: choice[1].lower())
 
     def queryset(self, request, queryset):
         return queryset.filter(content_type_id=self.value()) if self.value() else queryset

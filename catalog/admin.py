@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 
+from accounts.admin_filters import PersonListFilter
 from accounts.admin_trail import ReadOnlyMixin
 from catalog import selectors, services
 from catalog.models import (
@@ -129,7 +130,7 @@ class DatasetAdmin(CatalogAdmin):
         "system",
         "classification",
         PiiCategoryFilter,
-        "owner",
+        ("owner", PersonListFilter),
         HasDescriptionFilter,
         "source",
     ]
@@ -192,12 +193,25 @@ class ColumnAdmin(CatalogAdmin):
             )
 
 
+def _status_label(code: str) -> str:
+    """A glossary status's label; events store the bare code (empty before the first status)."""
+    return dict(GlossaryTerm.Status.choices).get(code, code) or "-"
+
+
 class GlossaryTermEventInline(admin.TabularInline):
     model = GlossaryTermEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "action", "from_status_label", "to_status_label", "actor", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description="from status")
+    def from_status_label(self, obj):
+        return _status_label(obj.from_status)
+
+    @admin.display(description="to status")
+    def to_status_label(self, obj):
+        return _status_label(obj.to_status)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -209,7 +223,7 @@ class GlossaryTermEventInline(admin.TabularInline):
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(CatalogAdmin):
     list_display = ["name", "status", "parent", "owner", "last_edited_by", "approved_by", "approved_at"]
-    list_filter = ["status", "owner"]
+    list_filter = ["status", ("owner", PersonListFilter)]
     list_select_related = ["parent", "owner", "last_edited_by", "approved_by"]
     search_fields = ["name", "definition", "synonyms"]
     autocomplete_fields = ["parent", "owner"]

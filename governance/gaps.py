@@ -9,13 +9,24 @@ from django.db.models import Prefetch
 from governance.coverage import describe, uncovered
 from governance.models import ControlMapping, ControlTest, Evidence, Framework
 
+GAP_LABELS = {
+    "unmapped": "No control mapped",
+    "evidence_gap": "Evidence gap",
+    "stale": "Evidence stale",
+    "untested": "Not tested",
+}
+
 
 @dataclass(frozen=True)
 class Gap:
-    kind: str  # unmapped | evidence_gap | stale | untested
+    kind: str  # a key of GAP_LABELS
     criteria: tuple[str, ...]
     control: str
     message: str
+
+    @property
+    def kind_label(self) -> str:
+        return GAP_LABELS[self.kind]
 
 
 def evidence_gaps(*, framework: Framework, start: date, end: date) -> list[Gap]:

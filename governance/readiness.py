@@ -62,6 +62,15 @@ class ControlScore:
         return self.result * self.freshness * self.signoff
 
 
+STATUS_LABELS = {
+    "effective": "Effective",
+    "partial": "Partly effective",
+    "failing": "Failing",
+    "no_control": "No control mapped",
+    "not_applicable": "Not applicable",
+}
+
+
 @dataclass
 class CriterionScore:
     criterion: Criterion
@@ -76,6 +85,10 @@ class CriterionScore:
         if not self.controls:
             return "no_control"
         return "effective" if self.score >= 0.9999 else ("partial" if self.score > 0 else "failing")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
 
 @dataclass

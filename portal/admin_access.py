@@ -3,12 +3,14 @@
 import csv
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.audit import audit_event_record
 from accounts.models import AuditEntry
+from accounts.people import person_name
 from portal.models import PortalAccess
 
 COLUMNS = [
@@ -48,12 +50,9 @@ class AuditorFilter(admin.SimpleListFilter):
     parameter_name = "auditor"
 
     def lookups(self, request, model_admin):
-        users = (
-            PortalAccess.objects.values_list("user_id", "user__username")
-            .distinct()
-            .order_by("user__username")
-        )
-        return list(users)
+        auditors = get_user_model().objects.filter(pk__in=PortalAccess.objects.values("user_id"))
+        auditors = auditors.order_by("first_name", "last_name", "username")
+        return [(user.pk, person_name(user)) for user in auditors]
 
     def queryset(self, request, queryset):
         return queryset.filter(user_id=self.value()) if self.value() else queryset

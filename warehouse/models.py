@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from warehouse.cdc.models import CdcQuerySet
+
 
 class JobRun(models.Model):
     """One run of a warehouse job: what ran, how far it got, what it read and wrote, how it ended."""
@@ -37,6 +39,8 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CdcQuerySet.as_manager()  # operational data: the model permission or nothing
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -61,6 +65,8 @@ class WarehouseModel(models.Model):
     last_run = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True, help_text="Freshness of its data.")
+
+    objects = CdcQuerySet.as_manager()
 
     class Meta:
         ordering = ["layer", "name"]

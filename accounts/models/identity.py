@@ -78,6 +78,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self):
+        # Pages show people by name; the username stays the identifier in logs and file names.
+        return self.get_full_name() or self.username
+
     def delete(self, *args, **kwargs):
         raise UserDeletionForbidden(
             "Users are never deleted: deactivate the account instead, so that its id "

@@ -41,12 +41,20 @@ def test_portal_personas_are_sent_to_login_from_every_admin_page(request, client
         assert response["Location"].startswith("/admin/login/")
 
 
-def test_admin_index_is_branded_and_lists_the_apps(client, compliance_officer):
+def test_admin_index_is_branded_and_lists_the_work_groups(client, compliance_officer):
     client.force_login(compliance_officer)
     page = client.get("/admin/").content.decode()
     assert "| Custodian</title>" in page
     assert '<a href="/admin/">Custodian</a>' in page
-    for name in ["Accounts and access", "Data catalog", "Governance", "Warehouse", "Regulatory submissions"]:
+    groups = [
+        "Compliance program",
+        "Audits and CAPA",
+        "Regulatory submissions",
+        "Data catalog",
+        "Warehouse and reporting",
+        "Access and accountability",
+    ]
+    for name in groups:
         assert name in page
 
 

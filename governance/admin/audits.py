@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.admin_filters import PersonListFilter
 from governance.admin.base import changelist_link
 from governance.admin.filters import OverdueFilter, TaskOverdueFilter
 from governance.models import Audit, AuditTask, Capa, Deviation, Finding
@@ -126,7 +127,12 @@ class AuditAdmin(admin.ModelAdmin):
 @admin.register(AuditTask)
 class AuditTaskAdmin(admin.ModelAdmin):
     list_display = ["title", "audit", "owner", "due_date", "status", "completed_on"]
-    list_filter = ["status", TaskOverdueFilter, ("due_date", admin.DateFieldListFilter), "owner"]
+    list_filter = [
+        "status",
+        TaskOverdueFilter,
+        ("due_date", admin.DateFieldListFilter),
+        ("owner", PersonListFilter),
+    ]
     search_fields = ["title", "audit__title"]
     list_select_related = ["audit", "owner"]
     autocomplete_fields = ["audit", "owner"]
@@ -141,7 +147,7 @@ class FindingAdmin(admin.ModelAdmin):
     list_display = ["ref", "title", "severity", "source", "audit", "owner", "due_date", "status", "overdue",
                     "capa_column"]  # fmt: skip
     list_filter = ["status", "severity", "source", OverdueFilter, ("due_date", admin.DateFieldListFilter),
-                   "owner", "criteria__framework"]  # fmt: skip
+                   ("owner", PersonListFilter), "criteria__framework"]  # fmt: skip
     search_fields = ["ref", "title", "description", "source_reference"]
     list_select_related = ["audit", "owner"]
     autocomplete_fields = ["audit", "owner", "criteria", "controls"]
@@ -166,7 +172,13 @@ class FindingAdmin(admin.ModelAdmin):
 @admin.register(Deviation)
 class DeviationAdmin(admin.ModelAdmin):
     list_display = ["ref", "title", "kind", "occurred_on", "owner", "impact", "status", "capa"]
-    list_filter = ["status", "kind", "impact", "owner", ("occurred_on", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        "kind",
+        "impact",
+        ("owner", PersonListFilter),
+        ("occurred_on", admin.DateFieldListFilter),
+    ]
     search_fields = ["ref", "title", "description", "impact_assessment"]
     list_select_related = ["owner", "capa"]
     autocomplete_fields = ["owner", "capa"]

@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Min, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from accounts.admin_filters import PersonListFilter
 from accounts.admin_signatures import SignaturesInline
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.signatures import SignatureRejected
@@ -72,6 +74,8 @@ class CapaActionInline(admin.TabularInline):
     model = CapaAction
     fields = ["kind", "description", "owner", "due_date", "status", "completed_on"]
     autocomplete_fields = ["owner"]
+    # Django's default 40x10 textarea made the row, and the page, wider than a 1,400 px screen.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
     extra = 1
     can_delete = False
 
@@ -105,7 +109,8 @@ class CheckInline(admin.TabularInline):
 class CapaAdmin(SignPageMixin, admin.ModelAdmin):
     list_display = ["ref", "title", "source", "finding", "owner", "due_date", "status", "overdue",
                     "open_actions", "next_check"]  # fmt: skip
-    list_filter = ["status", "source", OverdueFilter, ("due_date", admin.DateFieldListFilter), "owner",
+    list_filter = ["status", "source", OverdueFilter, ("due_date", admin.DateFieldListFilter),
+                   ("owner", PersonListFilter),
                    "finding__severity"]  # fmt: skip
     search_fields = ["ref", "title", "description", "root_cause", "source_reference", "finding__ref"]
     list_select_related = ["finding", "owner"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from accounts.admin_filters import PersonListFilter
 from governance.admin.base import NavigationLookupsMixin, changelist_link
 from governance.models import Control, ControlMapping, ControlTest, ControlTestSample, Evidence
 from governance.services.controls import (
@@ -58,7 +59,7 @@ class ControlAdmin(NavigationLookupsMixin, admin.ModelAdmin):
         "is_active",
         EvidenceDueFilter,
         "mappings__criterion__framework",
-        "owner",
+        ("owner", PersonListFilter),
     ]
     search_fields = ["ref", "name", "description"]
     list_select_related = ["owner", "organization"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_filters import PersonListFilter
 from accounts.admin_trail import ReadOnlyAdmin
 from governance.admin.base import NavigationLookupsMixin
 from governance.models import Evidence, EvidenceEvent
@@ -68,7 +69,8 @@ class EvidenceAdmin(NavigationLookupsMixin, admin.ModelAdmin):
     navigation_lookups = ("control__id__exact",)
     list_display = ["title", "control", "kind", "version", "status", "effective_from", "effective_to",
                     "valid_until", "freshness", "integrity", "short_hash"]  # fmt: skip
-    list_filter = ["status", "kind", "integrity", "control__mappings__criterion__framework", "control__owner",
+    list_filter = ["status", "kind", "integrity", "control__mappings__criterion__framework",
+                   ("control__owner", PersonListFilter),
                    ("valid_until", admin.DateFieldListFilter)]  # fmt: skip
     search_fields = ["title", "sha256", "control__ref", "control__name"]
     list_select_related = ["control"]

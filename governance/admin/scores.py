@@ -16,7 +16,7 @@ from governance import signing
 from governance.charts import STATUS_COLOURS, history_svg
 from governance.gaps import evidence_gaps
 from governance.models import Framework, ReadinessScore, Snapshot
-from governance.readiness import readiness_compute, readiness_overall
+from governance.readiness import STATUS_LABELS, readiness_compute, readiness_overall
 from governance.sealed import snapshot_sealed_package
 from governance.verification import snapshot_verify
 
@@ -100,7 +100,7 @@ class ReadinessScoreAdmin(ReadOnlyAdmin):
             "result": result,
             "chart": history_svg([(h.day, h.score) for h in history.only("day", "score")[:400]]),
             "cells": cells,
-            "legend": STATUS_COLOURS.items(),
+            "legend": [(STATUS_LABELS[status], colour) for status, colour in STATUS_COLOURS.items()],
             "movers": result.movers(10),
             "gaps": evidence_gaps(framework=framework, start=today.replace(day=1), end=today),
             "can_view_criteria": request.user.has_perm("governance.view_criterion"),

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_filters import PersonListFilter
 from submissions.models import Correspondence, CorrespondenceLink
 from submissions.services import SubmissionError, correspondence_transition
 
@@ -49,7 +50,7 @@ def _move(to, description):
 @admin.register(Correspondence)
 class CorrespondenceAdmin(admin.ModelAdmin):
     list_display = ["subject", "kind", "application", "received_on", "due_on", "clock", "status", "owner"]
-    list_filter = [DueFilter, "status", "kind", "application__region", "owner"]
+    list_filter = [DueFilter, "status", "kind", "application__region", ("owner", PersonListFilter)]
     list_select_related = ["application", "owner"]
     search_fields = ["subject", "reference", "application__product"]
     date_hierarchy = "due_on"

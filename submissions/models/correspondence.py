@@ -5,8 +5,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from governance.querysets import VisibleQuerySet
 
-class CorrespondenceQuerySet(models.QuerySet):
+
+class CorrespondenceQuerySet(VisibleQuerySet):
     def open(self):
         return self.exclude(status=Correspondence.Status.SENT)
 

@@ -89,6 +89,7 @@ class Leaf(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "leaves"
         ordering = ["sequence", "section", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["sequence", "leaf_id"], name="leaf_id_unique_in_sequence"),

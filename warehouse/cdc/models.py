@@ -74,6 +74,7 @@ class CdcSource(models.Model):
     objects = CdcQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "CDC source"
         ordering = ["name"]
         permissions = [("operate_cdcsource", "Can set up and run change data capture")]
 
@@ -108,6 +109,7 @@ class CdcSchemaVersion(models.Model):
     objects = CdcQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "CDC schema version"
         ordering = ["source", "table", "version"]
         constraints = [
             models.UniqueConstraint(fields=["source", "table", "version"], name="cdc_schema_version_unique")
@@ -137,6 +139,7 @@ class CdcEvent(models.Model):
     objects = CdcQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "CDC event"
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -1,0 +1,49 @@
+"""The project's admin site: the index grouped by what people do, and a home page per role."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from portal.navigation import nav_app_list
+from portal.work import ROLE_HOMES, role_homes_for
+
+
+class CustodianAdminSite(admin.AdminSite):
+    site_header = "Custodian"
+    site_title = "Custodian"
+    index_title = "Governance, data and regulatory reporting"
+    index_template = "admin/custodian_index.html"
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        if app_label is not None:  # one app's own page keeps Django's layout
+            return app_list
+        return nav_app_list(app_list, reverse("admin:index", current_app=self.name))
+
+    def index(self, request, extra_context=None):
+        extra = {"role_homes": role_homes_for(request.user), **(extra_context or {})}
+        return super().index(request, extra)
+
+    def get_urls(self):
+        home = path("home/<slug:slug>/", self.admin_view(self.role_home_view), name="role_home")
+        return [home, *super().get_urls()]
+
+    def role_home_view(self, request, slug):
+        home = next((h for h in ROLE_HOMES if h.slug == slug), None)
+        if home is None:
+            raise Http404("No such role home.")
+        if home not in role_homes_for(request.user):
+            raise PermissionDenied
+        today = timezone.localdate()
+        panels = [(panel, panel.rows(request.user, today)) for panel in home.panels]
+        context = {
+            **self.each_context(request),
+            "title": f"{home.role}: your work",
+            "home": home,
+            "panels": panels,
+            "today": today,
+        }
+        return TemplateResponse(request, "admin/role_home.html", context)
