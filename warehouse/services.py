@@ -160,6 +160,15 @@ def _record_models(run: JobRun, result, now) -> None:
         state.save()
 
 
+def job_run_count_retry(*, job_run_id: int) -> JobRun:
+    """Count one more retry of a failed run; saved under a row lock so the count is audited."""
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(pk=job_run_id)
+        run.retries += 1
+        run.save(update_fields=["retries"])
+    return run
+
+
 def job_run_fail_alert(*, job_run_id: int) -> None:
     """Tell the data stewards that a job failed for good (after its retries)."""
     from django.contrib.auth.models import Group
