@@ -58,6 +58,7 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
             lambda report: dbt_runner.run(
                 config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,
                 on_progress=report, keep_artifacts_in=f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}",
+                with_catalog=True,
             ),
             progress,
         )  # fmt: skip
