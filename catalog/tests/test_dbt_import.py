@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import AuditEntry
 from catalog.models import Column, DataCheck, Dataset, LineageEdge
 from catalog.services import DbtImportError, dbt_import
 
@@ -106,14 +107,16 @@ def test_run_results_record_the_last_outcome_and_reimport_changes_nothing(dbt_ar
         Column.objects.count(),
         LineageEdge.objects.count(),
         DataCheck.objects.count(),
+        AuditEntry.objects.count(),
     )
     second = dbt_import(manifest, run_results, actor=data_steward)
     assert second.datasets_created == 0
-    assert counts == (
+    assert counts == (  # nothing written, not even to the audit trail (a seed and its source agree)
         Dataset.objects.count(),
         Column.objects.count(),
         LineageEdge.objects.count(),
         DataCheck.objects.count(),
+        AuditEntry.objects.count(),
     )
 
 
