@@ -51,7 +51,11 @@ class Dataset(models.Model):
     last_updated_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     dbt_unique_id = models.CharField(
-        max_length=500, blank=True, help_text="The dbt node it was imported from (model.<project>.<name>…)."
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",  # rows written with COPY or raw SQL (benchmarks, data migrations) need none
+        help_text="The dbt node it was imported from (model.<project>.<name>…).",
     )
     removed_at = models.DateTimeField(
         null=True,
