@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
+from django.forms import Textarea
 
 from accounts.admin_trail import ReadOnlyMixin
 from catalog import selectors, services
@@ -119,6 +121,8 @@ class ColumnInline(admin.TabularInline):
     ]
     # Classification changes go through the column page, which runs propagation.
     readonly_fields = ["classification", "pii_category", "removed_at"]
+    # A full-size description box per row pushed the table past the page's width.
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
     extra = 0
     show_change_link = True
     ordering = ["ordinal_position", "name"]
