@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
+from django.forms import Textarea
 
 from accounts.admin_filters import PersonListFilter
 from accounts.admin_trail import ReadOnlyMixin
@@ -91,6 +93,21 @@ class HasDescriptionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RemovedFilter(admin.SimpleListFilter):
+    """Current rows, or those a schema sync or dbt import no longer found (kept for history)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("current", "Current"), ("removed", "Removed")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("current", "removed"):
+            return queryset.filter(removed_at__isnull=self.value() == "current")
+        return queryset
+
+
 class ColumnInline(admin.TabularInline):
     model = Column
     fields = [
@@ -101,9 +118,12 @@ class ColumnInline(admin.TabularInline):
         "classification",
         "pii_category",
         "description",
+        "removed_at",
     ]
     # Classification changes go through the column page, which runs propagation.
-    readonly_fields = ["classification", "pii_category"]
+    readonly_fields = ["classification", "pii_category", "removed_at"]
+    # A full-size description box per row pushed the table past the page's width.
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
     extra = 0
     show_change_link = True
     ordering = ["ordinal_position", "name"]
@@ -124,8 +144,10 @@ class DatasetAdmin(CatalogAdmin):
         "steward",
         "column_count",
         "source",
+        "removed_at",
     ]
     list_filter = [
+        RemovedFilter,
         "layer",
         "system",
         "classification",
@@ -137,7 +159,7 @@ class DatasetAdmin(CatalogAdmin):
     list_select_related = ["system", "classification", "owner", "steward"]
     search_fields = ["name", "namespace", "description"]
     autocomplete_fields = ["owner", "steward", "system"]
-    readonly_fields = ["source", "removed_at", "created_at", "updated_at"]
+    readonly_fields = ["source", "dbt_unique_id", "removed_at", "created_at", "updated_at"]
     inlines = [ColumnInline]
     change_form_template = "admin/catalog/dataset/change_form.html"
 
@@ -158,7 +180,8 @@ class DatasetAdmin(CatalogAdmin):
 @admin.register(Column)
 class ColumnAdmin(CatalogAdmin):
     list_display = ["name", "dataset", "data_type", "classification", "pii_category", "removed_at"]
-    list_filter = ["classification", "pii_category", "dataset__layer", "dataset__system"]
+    list_filter = [RemovedFilter, "classification", "pii_category", "dataset__layer", "dataset__system"]
+    readonly_fields = ["removed_at"]
     list_select_related = ["dataset", "classification"]
     search_fields = ["name", "description", "dataset__name"]
     autocomplete_fields = ["dataset"]
@@ -327,7 +350,8 @@ class DataCheckAdmin(ReadOnlyAdmin):
         "last_status",
         "last_failures",
         "last_run_at",
+        "removed_at",
     ]
-    list_filter = ["test_type", "last_status", "severity", "source"]
+    list_filter = [RemovedFilter, "test_type", "last_status", "severity", "source"]
     list_select_related = ["dataset", "column__dataset"]
     search_fields = ["name", "unique_id", "dataset__name"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from catalog.models import ColumnLineageEdge, LineageEdge
+from catalog.models import Column, ColumnLineageEdge, Dataset, LineageEdge
 
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 20
@@ -39,7 +39,21 @@ def _table(model, src: str, dst: str, direction: str):
     )
 
 
-def _walk_sql(table: str, frm: str, to: str, edge_filter: str = "") -> str:
+def _current(kind: str, node: str) -> str:
+    """SQL condition: `node` is a dataset (or a column of a dataset) that is not marked removed.
+
+    Removed datasets and columns keep their edges for history; current lineage and impact
+    analysis step around them.
+    """
+    datasets = Dataset._meta.db_table
+    if kind == "dataset":
+        return f"{node} IN (SELECT id FROM {datasets} WHERE removed_at IS NULL)"  # noqa: S608
+    columns = Column._meta.db_table
+    live = "c.removed_at IS NULL AND d.removed_at IS NULL"
+    return f"{node} IN (SELECT c.id FROM {columns} c JOIN {datasets} d ON d.id = c.dataset_id WHERE {live})"  # noqa: S608
+
+
+def _walk_sql(table: str, frm: str, to: str, node_filter: str) -> str:
     # UNION (not UNION ALL) drops repeated (node, depth) pairs, which bounds the work on DAGs
     # with many paths; the depth bound stops cycles.
     return f"""
@@ -47,7 +61,7 @@ def _walk_sql(table: str, frm: str, to: str, edge_filter: str = "") -> str:
             SELECT CAST(%s AS BIGINT), 0
             UNION
             SELECT e.{to}, w.depth + 1 FROM {table} e JOIN walk w ON e.{frm} = w.node
-            WHERE w.depth < %s {edge_filter}
+            WHERE w.depth < %s AND {node_filter}
         )
         SELECT node, MIN(depth) AS hops FROM walk WHERE node <> %s
         GROUP BY node ORDER BY hops, node LIMIT %s
@@ -75,7 +89,8 @@ def walk(kind: str, start: int, direction: str = "downstream", depth=None, max_n
     else:
         table, frm, to = _table(ColumnLineageEdge, "input_column", "output_column", direction)
     with connection.cursor() as cursor:
-        cursor.execute(_walk_sql(table, frm, to), [start, depth + 1, start, max_nodes + 1])
+        sql = _walk_sql(table, frm, to, _current(kind, f"e.{to}"))
+        cursor.execute(sql, [start, depth + 1, start, max_nodes + 1])
         rows = cursor.fetchall()
     result = Walk(start=start, direction=direction, max_depth=depth, max_nodes=max_nodes)
     within = [(node, hops) for node, hops in rows if hops <= depth]
@@ -98,7 +113,7 @@ def propagation_walk(column_id: int, max_depth: int = 10, max_nodes: int = 1000)
             SELECT e.output_column_id, w.depth + 1, e.input_column_id, e.job_id
             FROM {table} e JOIN walk w ON e.input_column_id = w.node
             WHERE w.depth < %s AND e.masking = %s AND e.transformation_type = 'DIRECT'
-              AND e.subtype <> 'AGGREGATION'
+              AND e.subtype <> 'AGGREGATION' AND {_current("column", "e.output_column_id")}
         )
         SELECT node, depth, parent, job FROM walk WHERE depth > 0 ORDER BY depth, node LIMIT %s
     """  # noqa: S608

@@ -8,6 +8,7 @@ connection details or keys live in the repository. Progress arrives per finished
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import yaml
 
 from warehouse.engine.packages import bigquery_packages_require
 
+logger = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parent / "dbt"
 FINISHED_EVENTS = {"NodeFinished"}
 
@@ -69,6 +71,7 @@ class DbtRunResult:
     error: str = ""
     manifest_path: str = ""
     run_results_path: str = ""
+    catalog_path: str = ""  # catalog.json: every column of every relation, with its type
 
     @property
     def failed(self) -> list[NodeOutcome]:
@@ -122,20 +125,16 @@ def run(
     full_refresh: bool = False,
     on_progress: Callable[[int, int, str], None] | None = None,
     keep_artifacts_in: str | None = None,
+    with_catalog: bool = False,
 ) -> DbtRunResult:
-    """Run one dbt command; returns what each node did. Never raises for model failures."""
+    """Run one dbt command; returns what each node did. Never raises for model failures.
+
+    `with_catalog` then writes catalog.json (`dbt docs generate --no-compile`), so every column
+    reaches the catalog with its type, not only the documented ones.
+    """
     from dbt.cli.main import dbtRunner
 
-    variables = {"lake_root": target.lake_url.rstrip("/"), "token_key": target.token_key}
-    if target.column_policies is not None:
-        variables["column_policies"] = target.column_policies
-    args = [
-        command, "--project-dir", target.project_dir, "--profiles-dir", str(write_profile(target)),
-        "--target-path", str(target.target_path), "--log-path", str(Path(target.work_dir) / "logs"),
-        "--vars", json.dumps(variables), "--no-use-colors", "--quiet",
-        # no usage statistics sent anywhere; the file log without every statement (JobRun keeps errors)
-        "--no-send-anonymous-usage-stats", "--log-level-file", "info",
-    ]  # fmt: skip
+    args = [command, *_common_args(target)]
     if select:
         args += ["--select", *select]
     if exclude:
@@ -148,8 +147,45 @@ def run(
     if outcome.exception is not None:
         result.error = f"dbt could not run: {outcome.exception}"
     result.nodes = _nodes(outcome.result)
+    (target.target_path / "catalog.json").unlink(missing_ok=True)  # never a previous run's
+    if with_catalog and outcome.exception is None:
+        _generate_catalog(target)
     _artifacts(target, result, keep_artifacts_in)
     return result
+
+
+def _common_args(target: DbtTarget) -> list[str]:
+    variables = {"lake_root": target.lake_url.rstrip("/"), "token_key": target.token_key}
+    if target.column_policies is not None:
+        variables["column_policies"] = target.column_policies
+    return [
+        "--project-dir", target.project_dir, "--profiles-dir", str(write_profile(target)),
+        "--target-path", str(target.target_path), "--log-path", str(Path(target.work_dir) / "logs"),
+        "--vars", json.dumps(variables), "--no-use-colors", "--quiet",
+        # no usage statistics sent anywhere; the file log without every statement (JobRun keeps errors)
+        "--no-send-anonymous-usage-stats", "--log-level-file", "info",
+    ]  # fmt: skip
+
+
+def _generate_catalog(target: DbtTarget) -> None:
+    """catalog.json for the relations the build left; a failure only costs the undocumented columns.
+
+    `--no-compile` reuses the build's parse and compiles nothing: the cost is the adapter's
+    column query per schema. `docs generate` rewrites run_results.json with its own; the
+    build's is put back, since the catalog imports test results from it.
+    """
+    from dbt.cli.main import dbtRunner
+
+    results = target.target_path / "run_results.json"
+    kept = results.read_bytes() if results.exists() else None
+    outcome = dbtRunner().invoke(["docs", "generate", "--no-compile", *_common_args(target)])
+    if kept is not None:
+        results.write_bytes(kept)
+    if not outcome.success:
+        (target.target_path / "catalog.json").unlink(missing_ok=True)
+        logger.warning(
+            "dbt docs generate failed; the catalog gets documented columns only: %s", outcome.exception
+        )
 
 
 class _Progress:
@@ -189,7 +225,12 @@ def _execution_window(timing) -> tuple[datetime | None, datetime | None]:
 
 
 def _artifacts(target: DbtTarget, result: DbtRunResult, keep_in: str | None) -> None:
-    for name, attr in (("manifest.json", "manifest_path"), ("run_results.json", "run_results_path")):
+    artifacts = (
+        ("manifest.json", "manifest_path"),
+        ("run_results.json", "run_results_path"),
+        ("catalog.json", "catalog_path"),
+    )
+    for name, attr in artifacts:
         source = target.target_path / name
         if not source.exists():
             continue

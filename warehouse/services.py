@@ -58,6 +58,7 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
             lambda report: dbt_runner.run(
                 config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,
                 on_progress=report, keep_artifacts_in=f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}",
+                with_catalog=True,
             ),
             progress,
         )  # fmt: skip
@@ -158,6 +159,15 @@ def _record_models(run: JobRun, result, now) -> None:
         if node.status == "success":
             state.last_success_at = now
         state.save()
+
+
+def job_run_count_retry(*, job_run_id: int) -> JobRun:
+    """Count one more retry of a failed run; saved under a row lock so the count is audited."""
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(pk=job_run_id)
+        run.retries += 1
+        run.save(update_fields=["retries"])
+    return run
 
 
 def job_run_fail_alert(*, job_run_id: int) -> None:

@@ -2,10 +2,9 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import F
 
 from warehouse.models import JobRun
-from warehouse.services import job_run_execute, job_run_fail_alert
+from warehouse.services import job_run_count_retry, job_run_execute, job_run_fail_alert
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -16,7 +15,7 @@ def run_job(self, job_run_id: int) -> str:
     if run.status != JobRun.Status.FAILED:
         return run.status
     if self.request.retries < settings.WAREHOUSE_JOB_MAX_RETRIES:
-        JobRun.objects.filter(pk=job_run_id).update(retries=F("retries") + 1)
+        job_run_count_retry(job_run_id=job_run_id)
         raise self.retry(countdown=60 * 2**self.request.retries)
     job_run_fail_alert(job_run_id=job_run_id)
     return run.status

@@ -48,6 +48,9 @@ class DatasetSerializer(serializers.ModelSerializer):
     system = Slug(slug_field="name", read_only=True)
     owner = Slug(slug_field="username", read_only=True)
     steward = Slug(slug_field="username", read_only=True)
+    removed = serializers.BooleanField(
+        source="is_removed", read_only=True, help_text="Its source no longer has it: kept for history only."
+    )
 
     class Meta:
         model = Dataset
@@ -66,6 +69,8 @@ class DatasetSerializer(serializers.ModelSerializer):
             "row_count",
             "last_updated_at",
             "source",
+            "dbt_unique_id",
+            "removed",
             "removed_at",
         ]
 
@@ -73,6 +78,9 @@ class DatasetSerializer(serializers.ModelSerializer):
 class ColumnSerializer(serializers.ModelSerializer):
     classification = Slug(slug_field="code", read_only=True)
     glossary_terms = Slug(slug_field="name", many=True, read_only=True)
+    removed = serializers.BooleanField(
+        source="is_removed", read_only=True, help_text="Removed from its table, or its table removed."
+    )
 
     class Meta:
         model = Column
@@ -87,6 +95,7 @@ class ColumnSerializer(serializers.ModelSerializer):
             "classification",
             "pii_category",
             "glossary_terms",
+            "removed",
             "removed_at",
         ]
 
@@ -206,6 +215,7 @@ class DataCheckSerializer(serializers.ModelSerializer):
             "last_failures",
             "last_message",
             "last_run_at",
+            "removed_at",
         ]
 
 

@@ -17,6 +17,11 @@ class DataCheck(models.Model):
     last_failures = models.IntegerField(null=True, blank=True)
     last_message = models.TextField(blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a dbt import no longer has the test.",
+    )
 
     objects = CatalogManager()
 

@@ -50,7 +50,18 @@ class Dataset(models.Model):
     row_count = models.BigIntegerField(null=True, blank=True)
     last_updated_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
-    removed_at = models.DateTimeField(null=True, blank=True, help_text="Set when a sync no longer finds it.")
+    dbt_unique_id = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",  # rows written with COPY or raw SQL (benchmarks, data migrations) need none
+        help_text="The dbt node it was imported from (model.<project>.<name>…).",
+    )
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a schema sync or dbt import no longer finds it; cleared when it comes back.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +78,10 @@ class Dataset(models.Model):
     def qualified_name(self) -> str:
         return str(self)
 
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
 
 class Column(models.Model):
     """A column of a dataset, with its meaning (glossary), sensitivity and PII/PHI category."""
@@ -82,7 +97,11 @@ class Column(models.Model):
     )
     pii_category = models.CharField(max_length=30, choices=PiiCategory.choices, blank=True)
     glossary_terms = models.ManyToManyField("catalog.GlossaryTerm", blank=True, related_name="columns")
-    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a schema sync or dbt import no longer finds it; cleared when it comes back.",
+    )
 
     objects = CatalogManager()
 
@@ -92,3 +111,8 @@ class Column(models.Model):
 
     def __str__(self):
         return f"{self.dataset}.{self.name}"
+
+    @property
+    def is_removed(self) -> bool:
+        """Gone from its table, or its table gone: either way not part of current lineage."""
+        return self.removed_at is not None or self.dataset.removed_at is not None

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import Classification, Column, Dataset, GlossaryTerm, Source
 
@@ -76,6 +77,28 @@ def column_upsert(*, dataset: Dataset, name: str, known: dict | None = None, **f
 def dataset_columns(dataset: Dataset) -> dict[str, Column]:
     """The dataset's columns by name, in one query (for `column_upsert(known=...)`)."""
     return {column.name: column for column in Column.objects.filter(dataset=dataset)}
+
+
+def dataset_mark_removed(*, dataset: Dataset) -> bool:
+    """Mark a dataset its source no longer has as removed: kept for history, out of current lineage.
+
+    Saved (not a bulk update) so the removal reaches the audit trail with the actor. Returns
+    whether anything changed; an upsert brings the dataset back.
+    """
+    if dataset.removed_at is not None:
+        return False
+    dataset.removed_at = timezone.now()
+    dataset.save(update_fields=["removed_at", "updated_at"])
+    return True
+
+
+def column_mark_removed(*, column: Column) -> bool:
+    """As `dataset_mark_removed`, for a column its dataset no longer has."""
+    if column.removed_at is not None:
+        return False
+    column.removed_at = timezone.now()
+    column.save(update_fields=["removed_at"])
+    return True
 
 
 def _assign(instance, fields: dict) -> bool:

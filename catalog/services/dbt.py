@@ -13,9 +13,16 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from catalog.models import Classification, DataCheck, Dataset, Job, LineageEdge, Source
+from catalog.models import DataCheck, Dataset, Job, LineageEdge, Source
 from catalog.naming import dbt_node_dataset
-from catalog.services.datasets import column_upsert, dataset_upsert
+from catalog.services.datasets import dataset_upsert
+from catalog.services.dbt_columns import (
+    catalog_relations,
+    check_catalog,
+    dbt_columns_import,
+    meta_classification,
+)
+from catalog.services.dbt_removed import dbt_mark_removed
 
 RELATION_TYPES = {"model", "seed", "snapshot"}
 SUPPORTED_SCHEMAS = ("https://schemas.getdbt.com/dbt/manifest/v12.json",)
@@ -33,6 +40,10 @@ class DbtImportReport:
     edges: int = 0
     checks: int = 0
     results: int = 0
+    datasets_removed: int = 0
+    columns_removed: int = 0
+    checks_removed: int = 0
+    catalog_used: bool = False
     skipped: list[str] = field(default_factory=list)
 
 
@@ -71,36 +82,34 @@ def _layer(node: dict) -> str:
     return Dataset.Layer.CURATED
 
 
-def _classification(meta: dict) -> Classification | None:
-    code = (meta or {}).get("classification")
-    return Classification.objects.filter(code=str(code).upper()).first() if code else None
-
-
-def _dataset(node: dict, adapter: str, report: DbtImportReport) -> Dataset:
+def _dataset(node: dict, adapter: str, report: DbtImportReport, entries: dict, current: set) -> Dataset:
     namespace, name = dbt_node_dataset(node, adapter)
     meta = node.get("meta") or {}
     dataset, created = dataset_upsert(
         namespace=namespace,
         name=name,
         source=Source.DBT,
+        dbt_unique_id=_node_id(namespace, name, node["unique_id"], current),
         description=node.get("description") or None,
         layer=_layer(node),
         tags=sorted(node.get("tags") or []) or None,
-        classification=_classification(meta),
+        classification=meta_classification(meta),
     )
     report.datasets_created += created
     report.datasets_updated += not created
-    for position, column in enumerate((node.get("columns") or {}).values(), start=1):
-        column_upsert(
-            dataset=dataset,
-            name=column["name"],
-            description=column.get("description") or None,
-            data_type=column.get("data_type") or None,
-            ordinal_position=position,
-            classification=_classification(column.get("meta")),
-        )
-        report.columns += 1
+    imported, removed = dbt_columns_import(dataset=dataset, node=node, entry=entries.get(node["unique_id"]))
+    report.columns += imported
+    report.columns_removed += removed
     return dataset
+
+
+def _node_id(namespace: str, name: str, unique_id: str, current: set) -> str | None:
+    """The node to record on the dataset; None keeps the recorded one while the project has it.
+
+    A seed and the source that reads it are one table: without this they would take turns.
+    """
+    recorded = Dataset.objects.filter(namespace=namespace, name=name).values_list("dbt_unique_id", flat=True)
+    return None if recorded.first() in current else unique_id
 
 
 def _edges(manifest, datasets, report):
@@ -139,6 +148,7 @@ def _checks(manifest, datasets, report):
                 "test_type": (node.get("test_metadata") or {}).get("name") or "singular",
                 "severity": str((node.get("config") or {}).get("severity") or "").lower(),
                 "source": "dbt",
+                "removed_at": None,
             },
         )
         report.checks += 1
@@ -156,26 +166,46 @@ def _results(run_results: dict, report):
         report.results += updated
 
 
-def dbt_import(manifest_path, run_results_path=None, *, actor) -> DbtImportReport:
+def _read_catalog(catalog_path, manifest_path) -> dict | None:
+    """The given catalog.json, else the one `dbt docs generate` wrote beside the manifest, if any."""
+    if catalog_path is None:
+        beside = Path(manifest_path).with_name("catalog.json")
+        if not beside.exists():
+            return None
+        catalog_path = beside
+    catalog = _read(catalog_path, "catalog")
+    problem = check_catalog(catalog)
+    if problem:
+        raise DbtImportError(f"catalog: {catalog_path}: {problem}")
+    return catalog
+
+
+def dbt_import(manifest_path, run_results_path=None, *, actor, catalog_path=None) -> DbtImportReport:
     """Import models, sources, columns, descriptions, lineage and tests; results if given.
 
-    Re-importing the same files changes nothing. A bad file raises DbtImportError, writing nothing.
+    `catalog_path` (default: `catalog.json` beside the manifest, when there) adds every column
+    with its type, documented or not. What the project no longer has (a model deleted or
+    disabled, a column the catalog lacks, a test) is marked removed, not deleted, and comes
+    back when it returns. Re-importing the same files changes nothing. A bad file raises
+    DbtImportError, writing nothing.
     """
     manifest = _read(manifest_path, "manifest")
     adapter = _check_manifest(manifest)
     run_results = _read(run_results_path, "run results") if run_results_path else None
     if run_results is not None and not isinstance(run_results.get("results"), list):
         raise DbtImportError("run results: 'results' is missing")
-    report = DbtImportReport()
+    catalog = _read_catalog(catalog_path, manifest_path)
+    report = DbtImportReport(catalog_used=catalog is not None)
     nodes = {**manifest["sources"], **manifest["nodes"]}
+    relations = {uid: n for uid, n in nodes.items() if n.get("resource_type") in RELATION_TYPES | {"source"}}
+    entries, current = catalog_relations(catalog), set(relations)
     with transaction.atomic():
-        datasets = {
-            unique_id: _dataset(node, adapter, report)
-            for unique_id, node in nodes.items()
-            if node.get("resource_type") in RELATION_TYPES | {"source"}
-        }
+        datasets = {uid: _dataset(node, adapter, report, entries, current) for uid, node in relations.items()}
         _edges(manifest, datasets, report)
         _checks(manifest, datasets, report)
+        report.datasets_removed, report.checks_removed = dbt_mark_removed(
+            manifest=manifest, current={d.pk for d in datasets.values()}
+        )
         if run_results is not None:
             _results(run_results, report)
     return report

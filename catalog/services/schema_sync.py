@@ -3,11 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
-from catalog.models import Column, Dataset, Source, System
+from catalog.models import Dataset, Source, System
 from catalog.schema_readers import read_schema
-from catalog.services.datasets import column_upsert, dataset_upsert
+from catalog.services.datasets import column_mark_removed, column_upsert, dataset_mark_removed, dataset_upsert
 
 
 @dataclass
@@ -41,7 +40,7 @@ def _sync_columns(dataset: Dataset, columns, report: SyncReport) -> None:
     for gone in known.values():
         if gone.removed_at is None:
             report.removed_columns.append(f"{dataset.name}.{gone.name}")
-            Column.objects.filter(pk=gone.pk).update(removed_at=timezone.now())
+            column_mark_removed(column=gone)
 
 
 def schema_sync(*, system: System, actor, url: str | None = None) -> SyncReport:
@@ -68,5 +67,5 @@ def schema_sync(*, system: System, actor, url: str | None = None) -> SyncReport:
         for gone in existing.values():
             if gone.removed_at is None:
                 report.removed_datasets.append(gone.name)
-                Dataset.objects.filter(pk=gone.pk).update(removed_at=timezone.now())
+                dataset_mark_removed(dataset=gone)
     return report

@@ -213,3 +213,26 @@ def test_column_page_lists_upstream_and_downstream_columns(client, data_steward)
     upstream, downstream = page.split("Column lineage", 1)[1].split("Downstream", 1)
     assert f"/admin/catalog/column/{source.pk}/change/" in upstream
     assert f"/admin/catalog/column/{target.pk}/change/" in downstream
+
+
+def test_removed_dataset_and_column_say_so_on_their_pages_and_in_the_api(client, data_steward):
+    from catalog.services.datasets import column_mark_removed, dataset_mark_removed
+    from catalog.tests.factories import ColumnFactory
+
+    live, gone = ColumnFactory(name="live"), ColumnFactory(name="gone")
+    column_mark_removed(column=gone)
+    client.force_login(data_steward)
+    assert "removed-note" not in client.get(f"/admin/catalog/column/{live.pk}/change/").content.decode()
+    page = client.get(f"/admin/catalog/column/{gone.pk}/change/").content.decode()
+    assert "no longer found this column in its table" in page and "left out of current lineage" in page
+    dataset_mark_removed(dataset=live.dataset)
+    page = client.get(f"/admin/catalog/dataset/{live.dataset.pk}/change/").content.decode()
+    assert "no longer found this dataset" in page
+    assert (
+        "Its dataset was removed" in client.get(f"/admin/catalog/column/{live.pk}/change/").content.decode()
+    )
+    shown = client.get("/admin/catalog/column/?status=removed").context["cl"].result_list
+    assert [c.name for c in shown] == ["gone"]
+    assert client.get(f"/api/catalog/columns/{live.pk}/").json()["removed"] is True
+    assert client.get(f"/api/catalog/datasets/{live.dataset.pk}/").json()["removed"] is True
+    assert client.get(f"/api/catalog/datasets/{gone.dataset.pk}/").json()["removed"] is False

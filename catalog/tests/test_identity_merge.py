@@ -23,7 +23,7 @@ from catalog.tests.factories import ColumnFactory, DatasetFactory, JobFactory, c
 
 pytestmark = pytest.mark.django_db
 WAREHOUSE_FILE = "/srv/custodian/var/warehouse.duckdb"
-migration = importlib.import_module("catalog.migrations.0006_merge_dataset_twins")
+migration = importlib.import_module("catalog.migrations.0007_merge_dataset_twins")
 
 
 @pytest.fixture

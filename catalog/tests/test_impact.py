@@ -81,3 +81,25 @@ def test_graph_places_upstream_left_and_downstream_right():
     }
     assert x[raw.pk] < x[cleansed.pk] < x[mart.pk]
     assert [d for d, _ in graph["upstream"]] == [raw] and [d for d, _ in graph["downstream"]] == [mart]
+
+
+def test_removed_datasets_and_columns_drop_out_of_current_lineage_and_come_back():
+    from catalog.services.datasets import column_mark_removed, dataset_mark_removed, dataset_upsert
+    from catalog.tests.factories import ColumnFactory, column_edge
+
+    a, b, c = DatasetFactory(), DatasetFactory(), DatasetFactory()
+    chain(a, b, c)
+    dataset_mark_removed(dataset=b)
+    assert walk("dataset", a.pk).depths == {}
+    assert walk("dataset", c.pk, "upstream").depths == {}
+    assert dataset_graph(dataset=a)["downstream"] == []
+    x, y, z = ColumnFactory(dataset=a), ColumnFactory(dataset=c), ColumnFactory(dataset=c)
+    column_edge(x, y), column_edge(x, z)
+    column_mark_removed(column=z)
+    assert walk("column", x.pk).depths == {y.pk: 1}
+    dataset_mark_removed(dataset=c)
+    assert walk("column", x.pk).depths == {}  # a live column of a removed table is not current either
+    for found_again in (b, c):
+        dataset_upsert(namespace=found_again.namespace, name=found_again.name)
+    assert walk("dataset", a.pk).depths == {b.pk: 1, c.pk: 2}
+    assert walk("column", x.pk).depths == {y.pk: 1}

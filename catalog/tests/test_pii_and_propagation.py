@@ -160,3 +160,14 @@ def test_accepting_a_propagated_suggestion_propagates_further(data_steward):
     assert Column.objects.get(pk=b.pk).classification.code == "L3"
     # c already had a pending L3 suggestion from a; no duplicate appears.
     assert Suggestion.objects.filter(column=c, status="pending").count() == 1
+
+
+def test_propagation_skips_removed_columns(data_steward):
+    from catalog.services.datasets import column_mark_removed
+
+    email = ColumnFactory(name="email")
+    gone = ColumnFactory(name="email_copy")
+    column_edge(email, gone)
+    column_mark_removed(column=gone)
+    column_classify(column=email, classification=level("L3"), actor=data_steward)
+    assert not Suggestion.objects.filter(detector="propagation").exists()

@@ -112,3 +112,21 @@ def test_pii_scan_samples_values_from_the_live_database(duck, capsys):
     assert detectors == {("note", "value_sample"), ("email", "name_pattern")}
     # Sampled values are only looked at: nothing of them is stored.
     assert "ann@example.test" not in str(list(ClassificationSuggestion.objects.values()))
+
+
+def test_removals_reach_the_audit_trail_with_the_actor(duck, capsys, data_steward):
+    from accounts.audit import acting_as
+    from accounts.models import AuditEntry
+    from catalog.services import schema_sync
+
+    system = SystemFactory(name="Lake", connection_url=f"duckdb://{duck}")
+    _sync(system, capsys)
+    con = duckdb.connect(str(duck))
+    con.execute("ALTER TABLE users DROP COLUMN age")
+    con.execute("DROP TABLE orders")
+    con.close()
+    with acting_as(data_steward):
+        schema_sync(system=system, actor=data_steward)
+    for record in (Column.objects.get(name="age"), Dataset.objects.get(name="lake.main.orders")):
+        entry = AuditEntry.objects.get_for_object(record).filter(action=AuditEntry.Action.UPDATE).get()
+        assert "removed_at" in entry.changes_dict and entry.actor == data_steward

@@ -37,10 +37,11 @@ def control_test_record(*, control: Control, preparer, samples: list[tuple[str, 
         test = ControlTest(control=control, preparer=preparer, **fields)
         test.full_clean()
         test.save()
-        ControlTestSample.objects.bulk_create(
-            ControlTestSample(test=test, item=item, passed=passed, note=note)
-            for item, passed, note in samples
-        )
+        # One by one, not bulk_create: each sample row reaches the audit trail.
+        for item, passed, note in samples:
+            sample = ControlTestSample(test=test, item=item, passed=passed, note=note)
+            sample.full_clean()
+            sample.save()
     return test
 
 

@@ -41,7 +41,10 @@ def templates_load() -> tuple[int, int]:
             created += 1
         elif changed or current != items:
             updated += 1
-            SubmissionTemplate.objects.filter(pk=template.pk).update(**fields)
+            # Saved, not a bulk update: a reload that changes a template reaches the audit trail.
+            for key, value in fields.items():
+                setattr(template, key, value)
+            template.save()
         if current != items:
             template.items.all().delete()
             TemplateItem.objects.bulk_create(

@@ -27,7 +27,7 @@ def merge_twins(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0005_suggestion_producer_tag"),
+        ("catalog", "0006_dataset_column_removed"),
         ("accounts", "0007_access_grant_role_permissions"),
     ]
 
