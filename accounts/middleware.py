@@ -1,7 +1,12 @@
 from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from accounts.audit import restoring_actor
+from accounts.client_ip import client_ip
+from accounts.ratelimit import login_throttled
 
 
 class AuditActorMiddleware(AuditlogMiddleware):
@@ -19,3 +24,26 @@ class AuditActorMiddleware(AuditlogMiddleware):
     def __call__(self, request):
         with restoring_actor():
             return super().__call__(request)
+
+
+class LoginRateLimitMiddleware:
+    """Refuse sign-in posts (admin and auditor portal) from an address over its failure limit.
+
+    Refused before the form is read, with 429 and `Retry-After`; nothing is counted against the
+    username it carried, so this never locks an account (see accounts/ratelimit.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signing_in = request.method == "POST" and request.path in _login_paths()
+        if signing_in and login_throttled(client_ip(request)):
+            response = render(request, "accounts/too_many_attempts.html", status=429)
+            response["Retry-After"] = str(settings.LOGIN_IP_WINDOW_SECONDS)
+            return response
+        return self.get_response(request)
+
+
+def _login_paths() -> set[str]:
+    return {reverse("admin:login"), reverse("portal:index")}

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import audit_event_record
+from accounts.client_ip import client_ip
 from accounts.models import AccessEvent, ApiToken, AuditEntry, Organization
 from accounts.models.tokens import hash_token, new_raw_token
 
@@ -22,6 +23,7 @@ _ACCESS_ACTIONS = {
 def access_event_record(*, kind: str, username: str, user=None, request=None) -> AccessEvent:
     """Record a login, logout, failure or lockout, and the same fact in the audit trail."""
     meta = request.META if request is not None else {}
+    ip_address = client_ip(request) if request is not None else None
     if user is None and username:
         user = get_user_model().objects.filter(username__iexact=username).first()
     with transaction.atomic():
@@ -29,7 +31,7 @@ def access_event_record(*, kind: str, username: str, user=None, request=None) ->
             kind=kind,
             username=username[:150],
             user=user,
-            ip_address=meta.get("REMOTE_ADDR") or None,
+            ip_address=ip_address,
             user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
             path=(request.path if request is not None else "")[:300],
         )

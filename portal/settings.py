@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.AuditActorMiddleware",
+    "accounts.middleware.LoginRateLimitMiddleware",
     # axes must stay last: it turns a lockout raised anywhere above into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,7 +131,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The (username, IP) pair is locked, never the username or the IP alone: either alone lets
+# anyone lock a user out, or everyone behind a shared address. Per-IP floods are refused
+# separately (accounts/ratelimit.py), without marking any account locked.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+LOGIN_IP_WINDOW_SECONDS = env.int("LOGIN_IP_WINDOW_SECONDS", default=15 * 60)
+# The per-IP counter lives here: with several server processes use a shared cache (redis://…).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 LOGIN_URL = "admin:login"
