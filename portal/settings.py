@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized declared body is refused unread (413).
+    "portal.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.sessions.ThrottledSessionRefreshMiddleware",
@@ -196,7 +198,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["accounts.permissions.ApiDocsAccess"],
 }
+# /api/schema/ and /api/docs/ list every operation: for signed-in users only in production.
+API_DOCS_REQUIRE_SIGN_IN = env.bool("API_DOCS_REQUIRE_SIGN_IN", default=PRODUCTION)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
@@ -404,3 +409,14 @@ CELERY_BEAT_SCHEDULE.update(
 CDC_CATALOG_SINK = env.str("CDC_CATALOG_SINK", default="warehouse.catalog_sink.cdc_to_catalog")
 CELERY_BEAT_SCHEDULE["warehouse-cdc-monitor"] = {"task": "warehouse.cdc.tasks.cdc_monitor", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["warehouse-cdc-poll"] = {"task": "warehouse.cdc.tasks.cdc_poll_all", "schedule": 60.0}
+
+
+# --- portal: serving (gunicorn.conf.py, docs/deployment.md) ---
+# Declared request bodies above this are refused with 413 before any view reads them. The
+# default leaves room for the largest upload (submission documents) plus multipart overhead.
+REQUEST_MAX_BODY_BYTES = env.int(
+    "REQUEST_MAX_BODY_BYTES",
+    default=max(SUBMISSIONS_MAX_DOCUMENT_BYTES, GOVERNANCE_EVIDENCE_MAX_BYTES) + 16 * 1024 * 1024,
+)
+# Form fields and request.body kept in memory (Django's default, stated): files stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
