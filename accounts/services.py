@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import roles
 from accounts.audit import audit_event_record
 from accounts.client_ip import client_ip
 from accounts.models import AccessEvent, ApiToken, AuditEntry, Organization
@@ -48,6 +49,11 @@ def api_token_create(*, user, name: str, expires_at: datetime | None = None) -> 
     """Create a token and return it with its raw value, which is never stored or shown again."""
     if not user.is_active:
         raise ValueError(f"User {user.username!r} is deactivated: it cannot hold API tokens.")
+    if roles.requires_mfa(user):
+        raise ValueError(
+            f"User {user.username!r} signs in with a second factor (auditor or customer role): "
+            "an API token would bypass it, so none is issued."
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValueError("The expiry must lie in the future.")
     raw = new_raw_token()
