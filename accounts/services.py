@@ -3,12 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
-from accounts.audit import audit_event_record
+from accounts.audit import acting_as, audit_event_record
 from accounts.client_ip import client_ip
 from accounts.models import AccessEvent, ApiToken, AuditEntry, Organization
 from accounts.models.tokens import hash_token, new_raw_token
@@ -86,15 +88,62 @@ def user_deactivate(*, user, actor) -> None:
                 api_token_revoke(token=token, actor=actor)
 
 
+def user_roles_validate(*, organization: Organization | None, role_names) -> None:
+    """Staff roles see every tenant's governance records: only the operating organisation's
+    users (`is_internal`) may hold them; a customer organisation's users hold customer roles.
+    """
+    staff = sorted(set(role_names) & roles.STAFF_ROLES)
+    if staff and not (organization is not None and organization.is_internal):
+        where = (
+            f"of {organization.name}, a customer organisation" if organization else "without an organisation"
+        )
+        raise ValidationError(
+            {
+                "groups": f"{', '.join(staff)}: staff roles are for users of the operating organisation; "
+                f"a user {where} may hold customer roles only."
+            }
+        )
+
+
+def user_roles_set(*, user, organization: Organization | None, role_names, actor) -> None:
+    """Put `user` in `organization` with exactly `role_names`; refused whole if not allowed."""
+    role_names = set(role_names)
+    groups = list(Group.objects.filter(name__in=role_names))
+    unknown = role_names - {g.name for g in groups}
+    if unknown:
+        raise ValidationError({"groups": f"Unknown role(s): {', '.join(sorted(unknown))}."})
+    user_roles_validate(organization=organization, role_names=role_names)
+    with transaction.atomic(), acting_as(actor):
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if user.organization_id != (organization.pk if organization else None):
+            user.organization = organization
+            user.save(update_fields=["organization"])
+        user.groups.set(groups)
+
+
 def organization_update(*, organization: Organization, **fields) -> Organization:
     """Save only the fields that differ, so an unchanged update writes (and logs) nothing."""
     changed = [k for k, v in fields.items() if getattr(organization, k) != v]
+    if "is_internal" in changed:
+        organization_internal_validate(organization=organization, is_internal=fields["is_internal"])
     if changed:
         for key in changed:
             setattr(organization, key, fields[key])
         organization.full_clean()
         organization.save(update_fields=changed)
     return organization
+
+
+def organization_internal_validate(*, organization: Organization, is_internal: bool) -> None:
+    """An organisation whose users hold staff roles stays the operating organisation."""
+    if is_internal or organization.pk is None:
+        return
+    staff = organization.users.filter(groups__name__in=roles.STAFF_ROLES).distinct()
+    if staff.exists():
+        names = ", ".join(staff.order_by("username").values_list("username", flat=True)[:5])
+        raise ValidationError(
+            {"is_internal": f"Users of this organisation hold staff roles ({names}): remove those first."}
+        )
 
 
 def organization_upsert(*, slug: str, **fields) -> tuple[Organization, bool]:
