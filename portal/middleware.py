@@ -21,7 +21,5 @@ class RequestBodyLimitMiddleware:
         limit = settings.REQUEST_MAX_BODY_BYTES
         if int(declared) > limit:
             message = f"Request body too large: {declared} bytes declared, the limit is {limit} bytes."
-            response = HttpResponse(message, status=413, content_type="text/plain")
-            response["Connection"] = "close"
-            return response
+            return HttpResponse(message, status=413, content_type="text/plain")
         return self.get_response(request)
