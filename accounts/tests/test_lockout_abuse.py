@@ -126,3 +126,13 @@ def test_portal_sign_in_is_refused_from_an_address_over_its_limit(client, audito
     assert refused.status_code == 429 and b"Too many sign-in attempts" in refused.content
     assert not AccessEvent.objects.filter(kind="locked_out").exists()
     assert _portal_login(client, auditor, PASSWORD, USER).status_code == 302
+
+
+def test_a_malformed_trusted_proxy_setting_fails_the_system_check():
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    bad = override_settings(TRUSTED_PROXY_IPS=["10.0.0.0/24", "proxy.internal"])
+    with bad, pytest.raises(SystemCheckError, match=r"accounts.E001.*'proxy.internal'"):
+        call_command("check")
+    call_command("check")
