@@ -1,16 +1,49 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import AccessEvent, ApiToken, Organization, User
 from accounts.people import people
-from accounts.services import api_token_revoke, user_deactivate
+from accounts.services import (
+    api_token_revoke,
+    organization_internal_validate,
+    user_deactivate,
+    user_roles_validate,
+)
+
+
+class OrganizationForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            organization_internal_validate(organization=self.instance, is_internal=cleaned.get("is_internal"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
+class UserForm(UserChangeForm):
+    """Refuses staff roles for users outside the operating organisation (the service's rule)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "groups" in cleaned and "organization" in cleaned:
+            try:
+                role_names = [group.name for group in cleaned["groups"]]
+                user_roles_validate(organization=cleaned["organization"], role_names=role_names)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ["name", "tier", "icp_segment", "region", "data_residency", "is_internal", "user_count"]
     list_filter = ["tier", "icp_segment", "region", "data_residency", "is_internal"]
     search_fields = ["name", "slug"]
@@ -29,6 +62,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserForm
     list_display = [
         "username",
         "get_full_name",

@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self):
-        from accounts import receivers  # noqa: F401  (login/logout records; see docs)
+        from accounts import checks, receivers  # noqa: F401  (system checks; login/logout records, see docs)
         from accounts.audit import register_audited_models
 
         register_audited_models()

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.models.tokens import ApiToken, hash_token
+from accounts.roles import requires_mfa
 
 # Recording every use would write on every API call; once a minute is enough to see activity.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -25,6 +26,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if requires_mfa(token.user):
+            # A token issued before its owner was given an MFA role must not skip the second factor.
+            raise exceptions.AuthenticationFailed(
+                "This account signs in with a second factor: API tokens are refused for it."
+            )
         self._touch(token)
         return token.user, token
 

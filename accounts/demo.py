@@ -6,12 +6,12 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
 from accounts import roles
-from accounts.services import organization_upsert
+from accounts.audit import system_user
+from accounts.services import organization_upsert, user_roles_set
 
 ORGANIZATIONS = [
     dict(
@@ -104,6 +104,6 @@ def seed_accounts() -> list[tuple[str, str, str]]:
         if is_new:
             user.set_password(demo_password(username))
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
+            user_roles_set(user=user, organization=user.organization, role_names=[role], actor=system_user())
         created.append((username, role, demo_password(username)))
     return created

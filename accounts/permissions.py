@@ -1,4 +1,5 @@
-from rest_framework.permissions import DjangoModelPermissions
+from django.conf import settings
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
 
 class ModelPermissions(DjangoModelPermissions):
@@ -10,3 +11,12 @@ class ModelPermissions(DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+class ApiDocsAccess(BasePermission):
+    """The OpenAPI schema and its browsable docs: for signed-in users (session or token) when
+    `API_DOCS_REQUIRE_SIGN_IN` is on (the production default), for anyone otherwise.
+    """
+
+    def has_permission(self, request, view):
+        return not settings.API_DOCS_REQUIRE_SIGN_IN or bool(request.user and request.user.is_authenticated)

@@ -8,6 +8,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.client_ip import client_ip
+from accounts.ratelimit import login_failure_record
 from accounts.services import access_event_record
 
 
@@ -25,6 +27,8 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="accounts.login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
     access_event_record(kind="login_failed", username=credentials.get("username", ""), request=request)
+    if request is not None:
+        login_failure_record(client_ip(request))
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.locked_out")

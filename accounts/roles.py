@@ -201,6 +201,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 # Roles whose members work in the Django admin; auditors and customers use the portal only.
 STAFF_ROLES = {COMPLIANCE_OFFICER, DATA_STEWARD, SUBMISSION_MANAGER, EXECUTIVE}
+# Roles that sign in with a second factor (TOTP). A bearer token would skip it, so their
+# members hold no API tokens.
+MFA_ROLES = {AUDITOR, CUSTOMER_VIEWER}
+
+
+def requires_mfa(user) -> bool:
+    return user.groups.filter(name__in=MFA_ROLES).exists()
 
 
 def grant_role_permissions(apps, app_label: str) -> None:

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized declared body is refused unread (413).
+    "portal.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.sessions.ThrottledSessionRefreshMiddleware",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.AuditActorMiddleware",
+    "accounts.middleware.LoginRateLimitMiddleware",
     # axes must stay last: it turns a lockout raised anywhere above into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,7 +133,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The (username, IP) pair is locked, never the username or the IP alone: either alone lets
+# anyone lock a user out, or everyone behind a shared address. Per-IP floods are refused
+# separately (accounts/ratelimit.py), without marking any account locked.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR only.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+LOGIN_IP_WINDOW_SECONDS = env.int("LOGIN_IP_WINDOW_SECONDS", default=15 * 60)
+# The per-IP counter lives here: with several server processes use a shared cache (redis://…).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 LOGIN_URL = "admin:login"
@@ -185,7 +198,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["accounts.permissions.ApiDocsAccess"],
 }
+# /api/schema/ and /api/docs/ list every operation: for signed-in users only in production.
+API_DOCS_REQUIRE_SIGN_IN = env.bool("API_DOCS_REQUIRE_SIGN_IN", default=PRODUCTION)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
@@ -396,3 +412,14 @@ CELERY_BEAT_SCHEDULE.update(
 CDC_CATALOG_SINK = env.str("CDC_CATALOG_SINK", default="warehouse.catalog_sink.cdc_to_catalog")
 CELERY_BEAT_SCHEDULE["warehouse-cdc-monitor"] = {"task": "warehouse.cdc.tasks.cdc_monitor", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["warehouse-cdc-poll"] = {"task": "warehouse.cdc.tasks.cdc_poll_all", "schedule": 60.0}
+
+
+# --- portal: serving (gunicorn.conf.py, docs/deployment.md) ---
+# Declared request bodies above this are refused with 413 before any view reads them. The
+# default leaves room for the largest upload (submission documents) plus multipart overhead.
+REQUEST_MAX_BODY_BYTES = env.int(
+    "REQUEST_MAX_BODY_BYTES",
+    default=max(SUBMISSIONS_MAX_DOCUMENT_BYTES, GOVERNANCE_EVIDENCE_MAX_BYTES) + 16 * 1024 * 1024,
+)
+# Form fields and request.body kept in memory (Django's default, stated): files stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -10,10 +10,10 @@ def _auth(user):
     return {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(user=user, name="t")[1]}
 
 
-def test_reading_tenants_needs_the_view_permission(client, executive, customer_viewer):
+def test_reading_tenants_needs_the_view_permission(client, executive, outsider):
     OrganizationFactory(slug="a")
     assert client.get("/api/accounts/organizations/", **_auth(executive)).status_code == 200
-    assert client.get("/api/accounts/organizations/", **_auth(customer_viewer)).status_code == 403
+    assert client.get("/api/accounts/organizations/", **_auth(outsider)).status_code == 403
     assert client.get("/api/accounts/organizations/").status_code == 401
 
 
