@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.CustodianAdminConfig",  # django.contrib.admin with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -337,6 +337,8 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 OTP_TOTP_ISSUER = "Custodian"
+# The device admin never shows a TOTP key or its QR code: an auditor's secret stays on their phone.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PORTAL_LOGIN_URL = "/portal/"
 # Auditors are signed out after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
 # Last activity is recorded at most every SESSION_REFRESH_SECONDS: 15 min means 14 to 15 min.

@@ -68,3 +68,34 @@ def test_a_multiple_id_filter_names_the_bad_value_among_good_ones(client, compli
 def test_a_30_digit_id_in_an_api_url_is_not_found(client, compliance_officer, prefix):
     client.force_login(compliance_officer)
     assert client.get(f"{prefix}{'9' * 30}/").status_code == 404
+
+
+@pytest.fixture
+def admin_client(client):
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize(
+    "query", [{"dataset": HUGE}, {"dataset__id__in": f"1,{HUGE}"}, {"glossary_terms": HUGE}]
+)
+def test_admin_changelist_refuses_an_id_filter_beyond_64_bits_and_names_it(admin_client, query):
+    ColumnFactory()
+    response = admin_client.get("/admin/catalog/column/", query)
+    assert response.status_code == 400
+    name = next(iter(query))
+    assert f"<code>{name}</code>" in response.text and "cannot exist" in response.text
+    assert "result_list" not in response.text
+
+
+def test_admin_changelist_still_filters_by_a_real_id(admin_client):
+    column = ColumnFactory()
+    response = admin_client.get("/admin/catalog/column/", {"dataset": column.dataset_id})
+    assert response.status_code == 200 and list(response.context["cl"].result_list) == [column]
+
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_admin_pages_of_a_30_digit_id_are_not_found(admin_client, view):
+    assert admin_client.get(f"/admin/catalog/dataset/{'9' * 30}/{view}/").status_code == 404
