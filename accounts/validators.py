@@ -22,6 +22,12 @@ def validate_calendar_date(value):
         )
 
 
+def validate_calendar_datetime(value):
+    """A moment whose date lies between 1900-01-01 and 2199-12-31 (UTC)."""
+    if value is not None:
+        validate_calendar_date(value.date())
+
+
 validate_duration_days = MaxValueValidator(
     MAX_DURATION_DAYS, message="A duration may be at most %(limit_value)s days (100 years)."
 )
