@@ -96,3 +96,30 @@ def test_training_completed_in_year_9999_is_refused_beside_the_field(client, com
     assert "outside the dates" in " ".join(response.context["adminform"].form.errors["completed_on"])
     record.refresh_from_db()
     assert record.completed_on is None and record.expires_on is None
+
+
+def test_a_capa_action_completed_in_year_9999_is_refused_and_schedules_no_check(compliance_officer):
+    from governance.models import CapaAction, EffectivenessCheck
+    from governance.services.capa import capa_action_complete
+    from governance.tests.capa_helpers import add_action, make_capa
+
+    action = add_action(make_capa(compliance_officer), compliance_officer)
+    with pytest.raises(ValidationError) as refused:
+        capa_action_complete(action=action, completed_on=date(9999, 12, 31), actor=compliance_officer)
+    assert "outside the dates" in refused.value.message_dict["completed_on"][0]
+    assert CapaAction.objects.get(pk=action.pk).status == CapaAction.Status.OPEN
+    assert not EffectivenessCheck.objects.exists()
+
+
+def test_training_completion_from_a_service_is_bounded_before_the_expiry_is_computed(compliance_officer):
+    from governance.services.training import training_complete
+
+    course = Course.objects.create(code="GCP", title="GCP", validity_days=365)
+    record = TrainingRecord.objects.create(
+        user=compliance_officer, course=course, assigned_on=date(2026, 10, 1), due_on=date(2026, 10, 31)
+    )
+    with pytest.raises(ValidationError) as refused:
+        training_complete(record=record, completed_on=date(9999, 12, 31), actor=compliance_officer)
+    assert "outside the dates" in refused.value.message_dict["completed_on"][0]
+    record.refresh_from_db()
+    assert record.completed_on is None
