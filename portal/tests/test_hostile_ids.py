@@ -1,6 +1,7 @@
 """Ids beyond what the database holds are a 400 naming the filter, or a 404 in a URL, never a 500."""
 
 import pytest
+from django.contrib import admin
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, NumberFilter
 from django_filters.utils import get_model_field
 
@@ -99,3 +100,30 @@ def test_admin_changelist_still_filters_by_a_real_id(admin_client):
 @pytest.mark.parametrize("view", ["change", "delete", "history"])
 def test_admin_pages_of_a_30_digit_id_are_not_found(admin_client, view):
     assert admin_client.get(f"/admin/catalog/dataset/{'9' * 30}/{view}/").status_code == 404
+
+
+def _filter_names(model_admin):
+    for item in model_admin.list_filter:
+        name = item[0] if isinstance(item, tuple) else item
+        yield name if isinstance(name, str) else name.parameter_name
+
+
+@pytest.mark.filterwarnings("ignore::django.core.paginator.UnorderedObjectListWarning")
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_every_admin_list_and_autocomplete_survives_ids_beyond_64_bits(admin_client, model):
+    model_admin, opts = admin.site._registry[model], model._meta
+    url = f"/admin/{opts.app_label}/{opts.model_name}/"
+    by_id = admin_client.get(url, {"id__in": f"1,{HUGE}"})
+    assert by_id.status_code == 400 and "<code>id__in</code>" in by_id.text
+    for name in _filter_names(model_admin):
+        response = admin_client.get(url, {name: HUGE})
+        assert response.status_code in (200, 302, 400), (name, response.status_code)
+        assert response.status_code != 400 or f"<code>{name}</code>" in response.text
+    for field in model_admin.autocomplete_fields:
+        query = {
+            "app_label": opts.app_label,
+            "model_name": opts.model_name,
+            "field_name": field,
+            "term": HUGE,
+        }
+        assert admin_client.get("/admin/autocomplete/", query).json()["results"] == []
