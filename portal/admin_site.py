@@ -64,7 +64,7 @@ class CustodianAdminSite(admin.AdminSite):
 
     def _bounded(self, view):
         model_admin = getattr(view, "__self__", None)
-        lists = isinstance(model_admin, ModelAdmin) and view.__name__ == "changelist_view"
+        lists = isinstance(model_admin, ModelAdmin) and getattr(view, "__name__", "") == "changelist_view"
 
         @wraps(view)
         def inner(request, *args, **kwargs):
