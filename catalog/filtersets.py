@@ -2,6 +2,7 @@
 
 import django_filters
 
+from accounts.filtering import BoundedFilterSet
 from catalog.models import (
     ClassificationSuggestion,
     Column,
@@ -15,7 +16,7 @@ from catalog.models import (
 )
 
 
-class DatasetFilterSet(django_filters.FilterSet):
+class DatasetFilterSet(BoundedFilterSet):
     classification = django_filters.CharFilter(field_name="classification__code")
     pii_category = django_filters.ChoiceFilter(
         field_name="columns__pii_category", choices=PiiCategory.choices[1:], distinct=True
@@ -30,7 +31,7 @@ class DatasetFilterSet(django_filters.FilterSet):
         return queryset.exclude(description="") if value else queryset.filter(description="")
 
 
-class ColumnFilterSet(django_filters.FilterSet):
+class ColumnFilterSet(BoundedFilterSet):
     classification = django_filters.CharFilter(field_name="classification__code")
 
     class Meta:
@@ -38,37 +39,37 @@ class ColumnFilterSet(django_filters.FilterSet):
         fields = ["dataset", "pii_category", "glossary_terms"]
 
 
-class GlossaryTermFilterSet(django_filters.FilterSet):
+class GlossaryTermFilterSet(BoundedFilterSet):
     class Meta:
         model = GlossaryTerm
         fields = ["status", "owner", "parent"]
 
 
-class LineageEdgeFilterSet(django_filters.FilterSet):
+class LineageEdgeFilterSet(BoundedFilterSet):
     class Meta:
         model = LineageEdge
         fields = ["input_dataset", "output_dataset", "job", "source"]
 
 
-class ColumnLineageEdgeFilterSet(django_filters.FilterSet):
+class ColumnLineageEdgeFilterSet(BoundedFilterSet):
     class Meta:
         model = ColumnLineageEdge
         fields = ["input_column", "output_column", "job", "transformation_type", "subtype", "masking"]
 
 
-class LineageEventFilterSet(django_filters.FilterSet):
+class LineageEventFilterSet(BoundedFilterSet):
     class Meta:
         model = LineageEvent
         fields = ["job", "event_type", "run_id"]
 
 
-class DataCheckFilterSet(django_filters.FilterSet):
+class DataCheckFilterSet(BoundedFilterSet):
     class Meta:
         model = DataCheck
         fields = ["dataset", "test_type", "last_status", "severity"]
 
 
-class ClassificationSuggestionFilterSet(django_filters.FilterSet):
+class ClassificationSuggestionFilterSet(BoundedFilterSet):
     class Meta:
         model = ClassificationSuggestion
         fields = ["status", "detector", "column", "column__dataset"]

@@ -1,1 +1,1 @@
-from portal import admin_access, admin_engagements  # noqa: F401  (registers the portal's admins)
+from portal import admin_access, admin_engagements, admin_mfa  # noqa: F401  (registers the portal's admins)

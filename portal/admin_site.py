@@ -1,4 +1,5 @@
-"""The project's admin site: the index grouped by what people do, and a home page per role."""
+"""The project's admin site: the index grouped by what people do, a home page per role, and
+ids beyond 64 bits refused before they reach the database (`portal.admin_bounds`)."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -7,11 +8,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from portal.admin_bounds import BoundedIdsAdminSiteMixin
 from portal.navigation import nav_app_list
 from portal.work import ROLE_HOMES, role_homes_for
 
 
-class CustodianAdminSite(admin.AdminSite):
+class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
     site_header = "Custodian"
     site_title = "Custodian"
     index_title = "Governance, data and regulatory reporting"

@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "accounts.filtering.BoundedFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -356,6 +356,8 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 OTP_TOTP_ISSUER = "Custodian"
+# The device admin never shows a TOTP key or its QR code: an auditor's secret stays on their phone.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PORTAL_LOGIN_URL = "/portal/"
 # Auditors are signed out after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
 # Last activity is recorded at most every SESSION_REFRESH_SECONDS: 15 min means 14 to 15 min.

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.validators import validate_calendar_datetime
+
 
 def live_q(at=None, prefix: str = "") -> Q:
     """The condition of a grant in force at `at` (default: now): started, not yet ended, not
@@ -41,8 +43,8 @@ class AccessGrant(models.Model):
     scope_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
     scope_id = models.PositiveBigIntegerField()
     scope = GenericForeignKey("scope_type", "scope_id")
-    valid_from = models.DateTimeField()
-    valid_until = models.DateTimeField()
+    valid_from = models.DateTimeField(validators=[validate_calendar_datetime])
+    valid_until = models.DateTimeField(validators=[validate_calendar_datetime])
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -60,8 +60,14 @@ class EvidenceUploadForm(forms.ModelForm):
             else:
                 self.created = evidence_upload(**fields)
         except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+            self._add_service_errors(exc)
         return data
+
+    def _add_service_errors(self, exc: ValidationError) -> None:
+        """Show the service's errors beside the fields they name; the rest above the form."""
+        by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+        for field, errors in by_field.items():
+            self.add_error(field if field in self.fields else None, ValidationError(errors))
 
 
 @admin.register(Evidence)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accounts.validators import validate_calendar_date
 from governance.querysets import VisibleQuerySet
 
 
@@ -47,12 +48,16 @@ class Audit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Our person coordinating the audit.",
     )  # fmt: skip
-    planned_start = models.DateField()
-    planned_end = models.DateField()
-    actual_start = models.DateField(null=True, blank=True)
-    actual_end = models.DateField(null=True, blank=True)
-    period_start = models.DateField("observation period start", null=True, blank=True)
-    period_end = models.DateField("observation period end", null=True, blank=True)
+    planned_start = models.DateField(validators=[validate_calendar_date])
+    planned_end = models.DateField(validators=[validate_calendar_date])
+    actual_start = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    actual_end = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    period_start = models.DateField(
+        "observation period start", null=True, blank=True, validators=[validate_calendar_date]
+    )
+    period_end = models.DateField(
+        "observation period end", null=True, blank=True, validators=[validate_calendar_date]
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
 
     objects = VisibleQuerySet.as_manager()
@@ -83,9 +88,9 @@ class AuditTask(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_calendar_date])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
 
     objects = VisibleQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accounts.validators import validate_calendar_date, validate_duration_days
 from governance.querysets import VisibleQuerySet
 
 
@@ -45,13 +46,15 @@ class Capa(models.Model):
     )
     description = models.TextField(blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    opened_on = models.DateField(default=timezone.localdate)
-    due_date = models.DateField(help_text="Target date for closure.")
+    opened_on = models.DateField(default=timezone.localdate, validators=[validate_calendar_date])
+    due_date = models.DateField(help_text="Target date for closure.", validators=[validate_calendar_date])
     containment = models.TextField(blank=True, help_text="Immediate action taken to contain the problem.")
     root_cause_method = models.CharField(max_length=12, choices=RootCauseMethod.choices, blank=True)
     root_cause = models.TextField(blank=True)
     effectiveness_days = models.PositiveIntegerField(
-        default=90, help_text="The effectiveness check is due this many days after the last action closes."
+        default=90,
+        help_text="The effectiveness check is due this many days after the last action closes.",
+        validators=[validate_duration_days],
     )
     actions_closed_on = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, editable=False)
@@ -105,9 +108,9 @@ class CapaAction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_calendar_date])
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
 
     objects = VisibleQuerySet.as_manager()
 
@@ -138,12 +141,12 @@ class EffectivenessCheck(models.Model):
         FAILED = "failed", "Not effective"
 
     capa = models.ForeignKey(Capa, on_delete=models.PROTECT, related_name="checks")
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_calendar_date])
     plan = models.TextField(blank=True, help_text="What will show the actions worked.")
     evidence = models.TextField(blank=True, help_text="What was examined, with references.")
     evidence_link = models.URLField(max_length=500, blank=True)
     result = models.CharField(max_length=8, choices=Result.choices, default=Result.PENDING)
-    performed_on = models.DateField(null=True, blank=True)
+    performed_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accounts.validators import validate_calendar_date
 from governance.querysets import VisibleQuerySet
 
 
@@ -30,7 +31,7 @@ class Deviation(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.TextField(blank=True)
-    occurred_on = models.DateField(default=timezone.localdate)
+    occurred_on = models.DateField(default=timezone.localdate, validators=[validate_calendar_date])
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     impact = models.CharField(max_length=8, choices=Impact.choices, blank=True)
     impact_assessment = models.TextField(blank=True)

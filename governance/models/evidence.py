@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts.validators import validate_calendar_date, validate_duration_days
 from governance.querysets import VisibleQuerySet
 
 # Once accepted, these never change: a correction is a new version.
@@ -45,9 +46,11 @@ class Evidence(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     url = models.URLField(max_length=500, blank=True)
-    effective_from = models.DateField()
-    effective_to = models.DateField()
-    validity_days = models.PositiveIntegerField(default=0, help_text="Days it stays valid after the period.")
+    effective_from = models.DateField(validators=[validate_calendar_date])
+    effective_to = models.DateField(validators=[validate_calendar_date])
+    validity_days = models.PositiveIntegerField(
+        default=0, help_text="Days it stays valid after the period.", validators=[validate_duration_days]
+    )
     valid_until = models.DateField()
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     collected_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accounts.validators import validate_calendar_date
 from governance.querysets import VisibleQuerySet
 
 
@@ -50,10 +51,10 @@ class Finding(models.Model):
     criteria = models.ManyToManyField("governance.Criterion", blank=True, related_name="findings")
     controls = models.ManyToManyField("governance.Control", blank=True, related_name="findings")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    identified_on = models.DateField(default=timezone.localdate)
-    due_date = models.DateField()
+    identified_on = models.DateField(default=timezone.localdate, validators=[validate_calendar_date])
+    due_date = models.DateField(validators=[validate_calendar_date])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     flagged_overdue_on = models.DateField(
         null=True, blank=True, editable=False, help_text="Set once by the daily task."
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts.validators import validate_calendar_date
 from governance.querysets import VisibleQuerySet
 
 
@@ -21,8 +22,8 @@ class ControlTest(models.Model):
 
     control = models.ForeignKey("governance.Control", on_delete=models.PROTECT, related_name="tests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[validate_calendar_date])
+    period_end = models.DateField(validators=[validate_calendar_date])
     methodology = models.TextField(help_text="Inquiry, observation, inspection, re-performance …")
     population_size = models.PositiveIntegerField(default=0)
     exceptions = models.TextField(blank=True)

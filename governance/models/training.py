@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from accounts.validators import validate_calendar_date, validate_duration_days
 from governance.querysets import VisibleQuerySet
 
 
@@ -13,7 +14,10 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     validity_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Completion expires after this many days; empty: never."
+        null=True,
+        blank=True,
+        help_text="Completion expires after this many days; empty: never.",
+        validators=[validate_duration_days],
     )
 
     objects = VisibleQuerySet.as_manager()
@@ -30,7 +34,11 @@ class Curriculum(models.Model):
 
     role = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="curriculum")
     courses = models.ManyToManyField(Course, related_name="curricula")
-    due_days = models.PositiveIntegerField(default=30, help_text="Days a new assignment has to be completed.")
+    due_days = models.PositiveIntegerField(
+        default=30,
+        help_text="Days a new assignment has to be completed.",
+        validators=[validate_duration_days],
+    )
 
     objects = VisibleQuerySet.as_manager()
 
@@ -60,9 +68,9 @@ class TrainingRecord(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
-    assigned_on = models.DateField()
-    due_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
+    assigned_on = models.DateField(validators=[validate_calendar_date])
+    due_on = models.DateField(validators=[validate_calendar_date])
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     expires_on = models.DateField(null=True, blank=True, help_text="Set from the course at completion.")
 
     objects = TrainingRecordQuerySet.as_manager()

@@ -1,12 +1,13 @@
 """Evidence: streamed upload with hashing and limits, acceptance, versions, re-hashing."""
 
 import hashlib
+import logging
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -14,6 +15,11 @@ from django.utils.text import get_valid_filename
 from governance.models import Control, Evidence, EvidenceEvent
 
 CHUNK = 1024 * 1024
+# The stored name is "<32 hex>-<name>": 33 + 120 bytes stays below the 255-byte limit of a file
+# name and, with the folders, below the `file` field's max_length.
+STORED_NAME_BYTES = 120
+STORED_SUFFIX_CHARS = 16
+logger = logging.getLogger(__name__)
 
 
 def evidence_file_check(*, name: str, size: int | None) -> None:
@@ -40,7 +46,7 @@ def _store_streaming(uploaded, declared_sha256: str) -> tuple[str, str, int]:
     hash fails: the partial file is removed before the error is raised.
     """
     today = timezone.now()
-    relative = f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}-{get_valid_filename(Path(uploaded.name).name)}"
+    relative = f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}-{stored_file_name(uploaded.name)}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
@@ -56,9 +62,33 @@ def _store_streaming(uploaded, declared_sha256: str) -> tuple[str, str, int]:
         if declared_sha256 and declared_sha256.lower() != sha:
             raise ValidationError(f"The file's SHA-256 is {sha}, not the declared {declared_sha256.lower()}.")
     except BaseException:
-        target.unlink(missing_ok=True)
+        _remove_quietly(target)
         raise
     return relative, sha, size
+
+
+def stored_file_name(name: str) -> str:
+    """A safe file name of at most STORED_NAME_BYTES bytes (UTF-8) that keeps the extension.
+
+    File systems refuse a name over 255 bytes (ENAMETOOLONG); the client's own name is kept whole
+    in `original_name`.
+    """
+    try:
+        safe = get_valid_filename(Path(name.replace("\x00", "")).name)
+    except SuspiciousFileOperation:  # nothing usable left, e.g. "???"
+        safe = ""
+    stem, dot, extension = safe.rpartition(".")
+    stem, suffix = (stem, f".{extension[:STORED_SUFFIX_CHARS]}") if dot else (safe, "")
+    budget = STORED_NAME_BYTES - len(suffix.encode())
+    return f"{stem.encode()[:budget].decode(errors='ignore') or 'upload'}{suffix}"
+
+
+def _remove_quietly(path: Path) -> None:
+    """Remove a partial file without hiding the error that made us remove it."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        logger.exception("Could not remove the partial evidence file %s", path)
 
 
 def evidence_upload(
@@ -80,9 +110,11 @@ def evidence_upload(
     evidence = Evidence(
         control=control, kind=kind, title=title, url=url, effective_from=effective_from,
         effective_to=effective_to, validity_days=validity_days, collected_by=actor,
-        valid_until=effective_to + timedelta(days=validity_days) if effective_to else None,
         supersedes=supersedes, version=(supersedes.version + 1) if supersedes else 1,
     )  # fmt: skip
+    # The dates and the duration are checked against their bounds before they are added up.
+    evidence.clean_fields(exclude=["valid_until", "file", "sha256"])
+    evidence.valid_until = effective_to + timedelta(days=validity_days)
     _validate_period(evidence)
     stored = None
     if uploaded is not None:
@@ -96,7 +128,7 @@ def evidence_upload(
             EvidenceEvent.objects.create(evidence=evidence, kind=EvidenceEvent.Kind.UPLOADED, actor=actor)
     except BaseException:
         if stored:
-            (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
+            _remove_quietly(Path(settings.MEDIA_ROOT) / stored)
         raise
     return evidence
 

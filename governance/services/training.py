@@ -35,6 +35,8 @@ def training_complete(*, record: TrainingRecord, completed_on: date, actor) -> T
         raise ValidationError({"completed_on": "Completed before it was assigned."})
     validity = record.course.validity_days
     record.completed_on = completed_on
+    # Bounded before the sum below, which would overflow for a date such as 9999-12-31.
+    record.clean_fields(exclude=["expires_on"])
     record.expires_on = completed_on + timedelta(days=validity) if validity else None
     with transaction.atomic():
         return _save(record)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts.grants import granted
+from accounts.validators import validate_calendar_date
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -26,8 +27,8 @@ class Engagement(models.Model):
     name = models.CharField(max_length=200)
     firm = models.CharField("audit firm", max_length=200)
     framework = models.ForeignKey("governance.Framework", on_delete=models.PROTECT, related_name="+")
-    period_start = models.DateField("observation period start")
-    period_end = models.DateField("observation period end")
+    period_start = models.DateField("observation period start", validators=[validate_calendar_date])
+    period_end = models.DateField("observation period end", validators=[validate_calendar_date])
     audit = models.ForeignKey(
         "governance.Audit",
         on_delete=models.PROTECT,

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from accounts.validators import validate_calendar_date
+
 
 class EvidenceRequestQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
@@ -34,7 +36,7 @@ class EvidenceRequest(models.Model):
     engagement = models.ForeignKey("portal.Engagement", on_delete=models.PROTECT, related_name="requests")
     control = models.ForeignKey("governance.Control", on_delete=models.PROTECT, related_name="+")
     description = models.TextField()
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     assignee = models.ForeignKey(

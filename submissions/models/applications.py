@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from accounts.validators import validate_calendar_date
+
 # FDA's Module 1 specification says sequences should start at 0001; ICH and EU practice is 0000.
 FIRST_SEQUENCE_NUMBER = {"us": 1, "eu": 0}
 
@@ -102,7 +104,7 @@ class Sequence(models.Model):
         "submissions.SubmissionTemplate", on_delete=models.PROTECT, null=True, blank=True
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    planned_date = models.DateField(null=True, blank=True)
+    planned_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     sent_at = models.DateTimeField(null=True, blank=True)
     gateway_ack_id = models.CharField("Gateway acknowledgement id", max_length=100, blank=True)
     gateway_received_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from accounts.validators import validate_calendar_date
 from governance.querysets import VisibleQuerySet
 
 
@@ -46,15 +47,15 @@ class Correspondence(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="The agency's own reference.")
     subject = models.CharField(max_length=300)
-    received_on = models.DateField()
-    due_on = models.DateField()
+    received_on = models.DateField(validators=[validate_calendar_date])
+    due_on = models.DateField(validators=[validate_calendar_date])
     due_basis = models.CharField(max_length=12, choices=DueBasis.choices, default=DueBasis.STATUTORY)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     response_sequence = models.ForeignKey(
         "submissions.Sequence", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    responded_on = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
 
     objects = CorrespondenceQuerySet.as_manager()
 

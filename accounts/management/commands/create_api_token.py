@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.commands import AuditedCommand
 from accounts.services import api_token_create
+from accounts.validators import MAX_DURATION_DAYS
 
 
 class Command(AuditedCommand):
@@ -20,8 +21,8 @@ class Command(AuditedCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        if expires_days is not None and expires_days < 1:
-            raise CommandError("--expires-days must be 1 or more.")
+        if expires_days is not None and not 1 <= expires_days <= MAX_DURATION_DAYS:
+            raise CommandError(f"--expires-days must be between 1 and {MAX_DURATION_DAYS}.")
         expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
         try:
             _, raw = api_token_create(user=user, name=name, expires_at=expires_at)
