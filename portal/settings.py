@@ -308,6 +308,15 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # --- catalog (issue 3) ---
 # OpenLineage bodies above this size are refused with 413 before they are parsed.
 CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+# One event (a batch holds many), one facet, and how deeply an event may nest: past these an
+# event is refused with the field named (docs/catalog.md, "Limits").
+CATALOG_LINEAGE_MAX_EVENT_BYTES = env.int("CATALOG_LINEAGE_MAX_EVENT_BYTES", default=4 * 1024 * 1024)
+CATALOG_LINEAGE_MAX_FACET_BYTES = env.int("CATALOG_LINEAGE_MAX_FACET_BYTES", default=3 * 1024 * 1024)
+CATALOG_LINEAGE_MAX_DEPTH = env.int("CATALOG_LINEAGE_MAX_DEPTH", default=64)
+# The lineage event body endpoint refuses to return a stored body larger than this (413).
+CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES = env.int(
+    "CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES", default=4 * 1024 * 1024
+)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"
 
 # --- submissions (issue 9) ----------------------------------------------------------------------

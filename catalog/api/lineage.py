@@ -12,6 +12,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.openlineage.limits import parse_int
 from catalog.services import LineageEventInvalid, lineage_batch_ingest, lineage_event_ingest
 
 
@@ -43,10 +44,14 @@ def _json_body(request):
     if len(raw) > limit:
         raise BodyRefused(refused)
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(raw, parse_int=parse_int)
+    except RecursionError:
+        detail = (
+            f"The JSON is nested deeper than {settings.CATALOG_LINEAGE_MAX_DEPTH} levels; nothing was stored."
+        )
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         detail = f"Malformed JSON: {error}; nothing was stored."
-        raise BodyRefused(Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)) from None
+    raise BodyRefused(Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST))
 
 
 class LineageView(APIView):
