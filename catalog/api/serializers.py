@@ -140,8 +140,11 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class LineageEventSerializer(serializers.ModelSerializer):
+    """A summary: stored bodies can be megabytes, so they have their own, size-capped endpoint."""
+
     job = serializers.StringRelatedField()
     received_by = Slug(slug_field="username", read_only=True)
+    body_url = serializers.HyperlinkedIdentityField(view_name="catalog-api:lineageevent-body")
 
     class Meta:
         model = LineageEvent
@@ -152,9 +155,9 @@ class LineageEventSerializer(serializers.ModelSerializer):
             "event_time",
             "run_id",
             "job",
-            "payload",
             "received_at",
             "received_by",
+            "body_url",
         ]
 
 

@@ -177,3 +177,43 @@ def test_in_process_callers_get_the_same_refusal(data_steward):
     with pytest.raises(LineageEventInvalid, match=r"job\.name: 10000 characters, over the limit of 1000"):
         lineage_event_ingest(event=event, actor=data_steward)
     _nothing_stored()
+
+
+def _stored_event(client, bearer, description_size):
+    event = run_event()
+    event["job"]["facets"] = {
+        "documentation": {
+            "_producer": "p",
+            "_schemaURL": "https://x.test/s",
+            "description": "d" * description_size,
+        }
+    }
+    assert _post(client, event, bearer).status_code == 201
+    return event
+
+
+def test_the_event_list_returns_summaries_not_bodies(client, bearer):
+    _stored_event(client, bearer, 200_000)
+    response = client.get("/api/catalog/lineage-events/", **bearer)
+    assert response.status_code == 200
+    [summary] = response.json()["results"]
+    assert "payload" not in summary
+    assert len(response.content) < 2_000
+    assert summary["body_url"].endswith(f"/api/catalog/lineage-events/{summary['id']}/body/")
+
+
+def test_the_body_endpoint_returns_the_event_as_received(client, bearer):
+    sent = _stored_event(client, bearer, 100)
+    event_id = LineageEvent.objects.get().pk
+    response = client.get(f"/api/catalog/lineage-events/{event_id}/body/", **bearer)
+    assert response.status_code == 200
+    assert response.json() == sent
+
+
+@override_settings(CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES=5_000)
+def test_the_body_endpoint_refuses_a_body_over_its_limit(client, bearer):
+    _stored_event(client, bearer, 10_000)
+    event_id = LineageEvent.objects.get().pk
+    response = client.get(f"/api/catalog/lineage-events/{event_id}/body/", **bearer)
+    assert response.status_code == 413
+    assert "over the response limit of 5000" in response.json()["detail"]
