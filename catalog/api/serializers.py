@@ -44,10 +44,11 @@ class ClassificationSerializer(serializers.ModelSerializer):
 
 
 class DatasetSerializer(serializers.ModelSerializer):
-    classification = Slug(slug_field="code", read_only=True)
-    system = Slug(slug_field="name", read_only=True)
-    owner = Slug(slug_field="username", read_only=True)
-    steward = Slug(slug_field="username", read_only=True)
+    # Optional links: null until someone sets them, and the schema says so.
+    classification = Slug(slug_field="code", read_only=True, allow_null=True)
+    system = Slug(slug_field="name", read_only=True, allow_null=True)
+    owner = Slug(slug_field="username", read_only=True, allow_null=True)
+    steward = Slug(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Dataset
@@ -71,7 +72,7 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class ColumnSerializer(serializers.ModelSerializer):
-    classification = Slug(slug_field="code", read_only=True)
+    classification = Slug(slug_field="code", read_only=True, allow_null=True)
     glossary_terms = Slug(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -99,9 +100,9 @@ class ColumnClassifySerializer(serializers.Serializer):
 
 
 class GlossaryTermSerializer(serializers.ModelSerializer):
-    owner = Slug(slug_field="username", read_only=True)
-    last_edited_by = Slug(slug_field="username", read_only=True)
-    approved_by = Slug(slug_field="username", read_only=True)
+    owner = Slug(slug_field="username", read_only=True, allow_null=True)
+    last_edited_by = Slug(slug_field="username", read_only=True, allow_null=True)
+    approved_by = Slug(slug_field="username", read_only=True, allow_null=True)
     reviewers = Slug(slug_field="username", many=True, read_only=True)
     related_terms = Slug(slug_field="name", many=True, read_only=True)
 
@@ -192,7 +193,7 @@ class ColumnLineageEdgeSerializer(serializers.ModelSerializer):
 
 class DataCheckSerializer(serializers.ModelSerializer):
     dataset = serializers.StringRelatedField()
-    column = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    column = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = DataCheck
@@ -215,7 +216,7 @@ class DataCheckSerializer(serializers.ModelSerializer):
 class ClassificationSuggestionSerializer(serializers.ModelSerializer):
     column = serializers.StringRelatedField()
     suggested_classification = Slug(slug_field="code", read_only=True)
-    reviewed_by = Slug(slug_field="username", read_only=True)
+    reviewed_by = Slug(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ClassificationSuggestion
