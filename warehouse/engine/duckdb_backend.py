@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, split_name
+from warehouse.engine.identifiers import quote_identifier, quote_path
 
 
 class DuckDBEngine(Engine):
@@ -22,8 +23,7 @@ class DuckDBEngine(Engine):
         self.con.close()
 
     def quote(self, table: str) -> str:
-        dataset, name = split_name(table)
-        return f'"{dataset}"."{name}"'
+        return quote_path(*split_name(table), dialect="duckdb")
 
     def _run(self, sql: str, params: dict[str, Any] | None):
         # One cursor per statement: DuckDB 2.0 refuses new work on a connection whose last
@@ -50,7 +50,7 @@ class DuckDBEngine(Engine):
 
     def _ensure_schema(self, table: str) -> None:
         dataset, _ = split_name(table)
-        self.execute(f'create schema if not exists "{dataset}"')
+        self.execute(f"create schema if not exists {quote_identifier(dataset, 'duckdb')}")
 
     def load_parquet(self, table, uris, *, replace=True, partition_by=None, cluster_by=None):
         self._ensure_schema(table)
@@ -80,7 +80,9 @@ class DuckDBEngine(Engine):
         self._ensure_schema(target)
         if target not in self.tables(split_name(target)[0]):
             return self.write_arrow(target, data)
-        on = " and ".join(f't."{k}" = s."{k}"' for k in keys)
+        on = " and ".join(
+            f"{quote_path('t', k, dialect='duckdb')} = {quote_path('s', k, dialect='duckdb')}" for k in keys
+        )
         cursor = self.con.cursor()
         try:
             cursor.register("_incoming", data)
