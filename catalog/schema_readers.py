@@ -87,7 +87,7 @@ def sample_values(url: str, dataset_name: str, columns: list[str], limit: int = 
     """
     _, schema, table = dataset_name.split(".", 2)
     names = ", ".join(quote_identifier(c) for c in columns)
-    query = f"SELECT {names} FROM {quote_path(schema, table)} LIMIT {int(limit)}"  # noqa: S608
+    query = f"SELECT {names} FROM {quote_path(schema, table)} LIMIT {int(limit)}"  # noqa: S608 # nosec B608 # identifiers quoted by quote_identifier; limit is an int
     if urlparse(url).scheme == "duckdb":
         import duckdb
 

@@ -154,7 +154,7 @@ class BigQueryEngine(Engine):
         values = ", ".join(f"s.{q[c]}" for c in cols)
         try:
             self.execute(
-                f"merge {self.quote(target)} t using {self.quote(staging)} s on {on} "  # noqa: S608 - quoted ids
+                f"merge {self.quote(target)} t using {self.quote(staging)} s on {on} "  # noqa: S608 # nosec B608 # quoted identifiers
                 f"when matched then update set {sets} "
                 f"when not matched then insert ({', '.join(q.values())}) values ({values})"
             )
