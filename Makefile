@@ -39,6 +39,7 @@ demo-check: setup
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r .
 
 test: lint
 	$(BIN)/python manage.py check

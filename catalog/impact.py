@@ -65,7 +65,7 @@ def _walk_sql(table: str, frm: str, to: str, node_filter: str) -> str:
         )
         SELECT node, MIN(depth) AS hops FROM walk WHERE node <> %s
         GROUP BY node ORDER BY hops, node LIMIT %s
-    """  # noqa: S608  (table and column names are ours, values are parameters)
+    """  # noqa: S608 # nosec B608 # table and column names are ours, values are parameters
 
 
 def _clamp(value, default, upper) -> int:
@@ -116,7 +116,7 @@ def propagation_walk(column_id: int, max_depth: int = 10, max_nodes: int = 1000)
               AND e.subtype <> 'AGGREGATION' AND {_current("column", "e.output_column_id")}
         )
         SELECT node, depth, parent, job FROM walk WHERE depth > 0 ORDER BY depth, node LIMIT %s
-    """  # noqa: S608
+    """  # noqa: S608 # nosec B608 # our own table's name, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [column_id, max_depth, False, max_nodes])
         return cursor.fetchall()

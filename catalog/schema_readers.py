@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 
 from catalog.naming import relation_namespace
+from warehouse.engine.identifiers import quote_identifier, quote_path
 
 COLUMNS_SQL = """
     SELECT table_catalog, table_schema, table_name, column_name, data_type, ordinal_position, is_nullable
@@ -79,18 +80,14 @@ def read_schema(url: str) -> tuple[str, dict[str, list[ColumnInfo]]]:
     raise ValueError(f"Unsupported connection URL scheme {scheme!r}: use postgresql:// or duckdb:///")
 
 
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def sample_values(url: str, dataset_name: str, columns: list[str], limit: int = 50) -> dict[str, list]:
     """Up to `limit` values per column of `catalog.schema.table`, for the PII value scanner.
 
     The values are only looked at in memory, never stored.
     """
     _, schema, table = dataset_name.split(".", 2)
-    names = ", ".join(_quoted(c) for c in columns)
-    query = f"SELECT {names} FROM {_quoted(schema)}.{_quoted(table)} LIMIT {int(limit)}"  # noqa: S608
+    names = ", ".join(quote_identifier(c) for c in columns)
+    query = f"SELECT {names} FROM {quote_path(schema, table)} LIMIT {int(limit)}"  # noqa: S608 # nosec B608 # identifiers quoted by quote_identifier; limit is an int
     if urlparse(url).scheme == "duckdb":
         import duckdb
 

@@ -1,9 +1,12 @@
 """Reads: impact analysis and the lineage graph, on top of the database walks in `impact`."""
 
+from django.conf import settings
+from django.db.models import Func, IntegerField, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from catalog.impact import walk
-from catalog.models import Column, Dataset, LineageEdge
+from catalog.models import Column, Dataset, LineageEdge, LineageEvent
 from catalog.svg import lineage_svg
 
 KINDS = {"dataset": Dataset, "column": Column}
@@ -54,3 +57,23 @@ def dataset_graph(*, dataset: Dataset, depth: int = 2, max_nodes: int = 60) -> d
         "truncated": up.truncated or down.truncated,
         "svg": svg,
     }
+
+
+class _OctetLength(Func):
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra)
+
+
+def lineage_event_body(*, event: LineageEvent) -> tuple[dict | None, int]:
+    """(the stored event, its size in bytes); the event is None when it is over the response limit.
+
+    The size is measured in the database, so an oversized body is never loaded into memory.
+    """
+    sized = LineageEvent.objects.filter(pk=event.pk).annotate(size=_OctetLength(Cast("payload", TextField())))
+    size = sized.values_list("size", flat=True).get()
+    if size > settings.CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES:
+        return None, size
+    return LineageEvent.objects.values_list("payload", flat=True).get(pk=event.pk), size

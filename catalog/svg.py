@@ -5,7 +5,7 @@ right); within a column they are ordered by the mean row of their neighbours in 
 column (one barycentre pass), which keeps most edges short and uncrossed on small graphs.
 """
 
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406 # escapes output, parses nothing
 
 NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 220, 40, 60, 14, 12
 NAME_CHARS, PLACE_CHARS = 28, 34  # what fits in NODE_W at 12 px and 10 px

@@ -18,7 +18,7 @@ def history_svg(points: list[tuple[date, float]], width: int = 640, height: int 
     """A line chart of scores (0-100) over days, oldest first."""
     pad = 30
     if not points:
-        return mark_safe('<p class="help">No history yet: scores are recorded daily.</p>')
+        return mark_safe('<p class="help">No history yet: scores are recorded daily.</p>')  # nosec B308 # a constant string
     span = max((points[-1][0] - points[0][0]).days, 1)
 
     def xy(day, score):

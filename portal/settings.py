@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.sessions.ThrottledSessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # PostgreSQL cannot compare NUL in text: refuse it in query strings before any lookup.
+    "portal.text_input.NulRefusingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,6 +190,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.text_input.NulRefusingJSONParser",
+        "portal.text_input.NulRefusingFormParser",
+        "portal.text_input.NulRefusingMultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Custodian API",
@@ -199,6 +206,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["accounts.permissions.ApiDocsAccess"],
+    # Keep the default enum hook; then declare the 4xx answers every operation can give.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.add_error_responses",
+    ],
 }
 # /api/schema/ and /api/docs/ list every operation: for signed-in users only in production.
 API_DOCS_REQUIRE_SIGN_IN = env.bool("API_DOCS_REQUIRE_SIGN_IN", default=PRODUCTION)
@@ -324,6 +336,15 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # --- catalog (issue 3) ---
 # OpenLineage bodies above this size are refused with 413 before they are parsed.
 CATALOG_LINEAGE_MAX_BODY_BYTES = env.int("CATALOG_LINEAGE_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+# One event (a batch holds many), one facet, and how deeply an event may nest: past these an
+# event is refused with the field named (docs/catalog.md, "Limits").
+CATALOG_LINEAGE_MAX_EVENT_BYTES = env.int("CATALOG_LINEAGE_MAX_EVENT_BYTES", default=4 * 1024 * 1024)
+CATALOG_LINEAGE_MAX_FACET_BYTES = env.int("CATALOG_LINEAGE_MAX_FACET_BYTES", default=3 * 1024 * 1024)
+CATALOG_LINEAGE_MAX_DEPTH = env.int("CATALOG_LINEAGE_MAX_DEPTH", default=64)
+# The lineage event body endpoint refuses to return a stored body larger than this (413).
+CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES = env.int(
+    "CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES", default=4 * 1024 * 1024
+)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PiiCategoryEnum"] = "catalog.models.PiiCategory"
 
 # --- submissions (issue 9) ----------------------------------------------------------------------

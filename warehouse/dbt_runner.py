@@ -101,7 +101,7 @@ def profile_for(target: DbtTarget) -> dict:
         }  # fmt: skip
         if target.bigquery_endpoint:
             # The emulator checks no credentials; a static token keeps dbt from looking for ADC.
-            output.update(api_endpoint=target.bigquery_endpoint, method="oauth-secrets", token="emulator")  # noqa: S106 - not a secret
+            output.update(api_endpoint=target.bigquery_endpoint, method="oauth-secrets", token="emulator")  # noqa: S106 # nosec B106 # the emulator's dummy token
     else:
         raise ValueError(f"No dbt profile for backend {target.backend!r}.")
     return {"custodian": {"target": target.backend, "outputs": {target.backend: output}}}

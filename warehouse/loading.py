@@ -32,11 +32,11 @@ def load_raw_for_engine(*, full_refresh: bool = False) -> int:
 
 def _load(engine, lake, name: str, files: list[str], whole: bool) -> int:
     table = engine.quote(name)
-    since = None if whole else engine.query(f"select max(date) from {table}").column(0)[0].as_py()  # noqa: S608 - quoted id
+    since = None if whole else engine.query(f"select max(date) from {table}").column(0)[0].as_py()  # noqa: S608 # nosec B608 # quoted identifier
     recent = [f for f in files if since is not None and _partition_of(f) >= since]
     if since is None or _adds_columns(engine, lake, name, recent):
         return engine.load_parquet(name, files, partition_by="date")
-    engine.execute(f"delete from {table} where date >= $since", {"since": since})  # noqa: S608 - quoted id
+    engine.execute(f"delete from {table} where date >= $since", {"since": since})  # noqa: S608 # nosec B608 # quoted identifier
     return engine.load_parquet(name, recent, replace=False, partition_by="date")
 
 

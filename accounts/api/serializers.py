@@ -21,7 +21,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    organization = OrganizationSerializer(read_only=True)
+    organization = OrganizationSerializer(read_only=True, allow_null=True)
     roles = serializers.SlugRelatedField(source="groups", many=True, read_only=True, slug_field="name")
 
     class Meta:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-TOKEN_PREFIX = "cus_"  # noqa: S105 (a public marker, not a secret)
+TOKEN_PREFIX = "cus_"  # noqa: S105 # nosec B105 # a public prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -12,7 +12,25 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.openlineage.limits import parse_int
 from catalog.services import LineageEventInvalid, lineage_batch_ingest, lineage_event_ingest
+
+LIMITS = (
+    "Limits (each breach is a 400 naming the field; nothing is stored): request body "
+    f"{settings.CATALOG_LINEAGE_MAX_BODY_BYTES} bytes (413), one event "
+    f"{settings.CATALOG_LINEAGE_MAX_EVENT_BYTES} bytes, one facet {settings.CATALOG_LINEAGE_MAX_FACET_BYTES} "
+    f"bytes, nesting {settings.CATALOG_LINEAGE_MAX_DEPTH} levels; job and dataset namespace 500 and name "
+    "1,000 characters; column names 500, column types 200, transformation subtype 30 characters, "
+    "transformation type DIRECT or INDIRECT; rowCount 0..2^63-1, ordinal_position 0..2^31-1; numbers "
+    "finite, integers within 64 bits; no NUL or unpaired surrogate in any text. See docs/catalog.md."
+)
+RESULT = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["created", "duplicate"]},
+        "event_id": {"type": "integer"},
+    },
+}
 
 
 class CanIngestLineage(permissions.BasePermission):
@@ -43,10 +61,14 @@ def _json_body(request):
     if len(raw) > limit:
         raise BodyRefused(refused)
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(raw, parse_int=parse_int)
+    except RecursionError:
+        detail = (
+            f"The JSON is nested deeper than {settings.CATALOG_LINEAGE_MAX_DEPTH} levels; nothing was stored."
+        )
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         detail = f"Malformed JSON: {error}; nothing was stored."
-        raise BodyRefused(Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)) from None
+    raise BodyRefused(Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST))
 
 
 class LineageView(APIView):
@@ -55,8 +77,12 @@ class LineageView(APIView):
     permission_classes = [CanIngestLineage]
 
     @extend_schema(
+        description=f"Store one OpenLineage RunEvent (201 new, 200 a repeat of a stored event). {LIMITS}",
         request={"application/json": {"type": "object"}},
-        responses={201: OpenApiResponse(description="stored"), 400: OpenApiResponse(description="invalid")},
+        responses={
+            201: OpenApiResponse(RESULT, description="stored"),
+            200: OpenApiResponse(RESULT, description="the same event was stored before; nothing changed"),
+        },
     )
     def post(self, request):
         try:
@@ -79,7 +105,13 @@ class LineageBatchView(APIView):
     permission_classes = [CanIngestLineage]
 
     @extend_schema(
-        request={"application/json": {"type": "array", "items": {"type": "object"}}}, responses=None
+        description="Store a JSON array of RunEvents, each on its own; the answer reports each "
+        f"(400 when none was stored). {LIMITS}",
+        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        responses={
+            200: OpenApiResponse({"type": "object"}, description="per-event results"),
+            400: OpenApiResponse({"type": "object"}, description="no event was stored; per-event results"),
+        },
     )
     def post(self, request):
         try:

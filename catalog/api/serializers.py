@@ -44,10 +44,11 @@ class ClassificationSerializer(serializers.ModelSerializer):
 
 
 class DatasetSerializer(serializers.ModelSerializer):
-    classification = Slug(slug_field="code", read_only=True)
-    system = Slug(slug_field="name", read_only=True)
-    owner = Slug(slug_field="username", read_only=True)
-    steward = Slug(slug_field="username", read_only=True)
+    # Optional links: null until someone sets them, and the schema says so.
+    classification = Slug(slug_field="code", read_only=True, allow_null=True)
+    system = Slug(slug_field="name", read_only=True, allow_null=True)
+    owner = Slug(slug_field="username", read_only=True, allow_null=True)
+    steward = Slug(slug_field="username", read_only=True, allow_null=True)
     removed = serializers.BooleanField(
         source="is_removed", read_only=True, help_text="Its source no longer has it: kept for history only."
     )
@@ -76,7 +77,7 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class ColumnSerializer(serializers.ModelSerializer):
-    classification = Slug(slug_field="code", read_only=True)
+    classification = Slug(slug_field="code", read_only=True, allow_null=True)
     glossary_terms = Slug(slug_field="name", many=True, read_only=True)
     removed = serializers.BooleanField(
         source="is_removed", read_only=True, help_text="Removed from its table, or its table removed."
@@ -108,9 +109,9 @@ class ColumnClassifySerializer(serializers.Serializer):
 
 
 class GlossaryTermSerializer(serializers.ModelSerializer):
-    owner = Slug(slug_field="username", read_only=True)
-    last_edited_by = Slug(slug_field="username", read_only=True)
-    approved_by = Slug(slug_field="username", read_only=True)
+    owner = Slug(slug_field="username", read_only=True, allow_null=True)
+    last_edited_by = Slug(slug_field="username", read_only=True, allow_null=True)
+    approved_by = Slug(slug_field="username", read_only=True, allow_null=True)
     reviewers = Slug(slug_field="username", many=True, read_only=True)
     related_terms = Slug(slug_field="name", many=True, read_only=True)
 
@@ -149,8 +150,11 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class LineageEventSerializer(serializers.ModelSerializer):
+    """A summary: stored bodies can be megabytes, so they have their own, size-capped endpoint."""
+
     job = serializers.StringRelatedField()
     received_by = Slug(slug_field="username", read_only=True)
+    body_url = serializers.HyperlinkedIdentityField(view_name="catalog-api:lineageevent-body")
 
     class Meta:
         model = LineageEvent
@@ -161,9 +165,9 @@ class LineageEventSerializer(serializers.ModelSerializer):
             "event_time",
             "run_id",
             "job",
-            "payload",
             "received_at",
             "received_by",
+            "body_url",
         ]
 
 
@@ -198,7 +202,7 @@ class ColumnLineageEdgeSerializer(serializers.ModelSerializer):
 
 class DataCheckSerializer(serializers.ModelSerializer):
     dataset = serializers.StringRelatedField()
-    column = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    column = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = DataCheck
@@ -222,7 +226,7 @@ class DataCheckSerializer(serializers.ModelSerializer):
 class ClassificationSuggestionSerializer(serializers.ModelSerializer):
     column = serializers.StringRelatedField()
     suggested_classification = Slug(slug_field="code", read_only=True)
-    reviewed_by = Slug(slug_field="username", read_only=True)
+    reviewed_by = Slug(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ClassificationSuggestion

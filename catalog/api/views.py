@@ -1,8 +1,9 @@
 """Catalog API: read every model through `visible_to`; workflow actions call services."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -200,9 +201,28 @@ class JobViewSet(CatalogViewSet):
 
 
 class LineageEventViewSet(CatalogViewSet):
-    queryset = LineageEvent.objects.select_related("job", "received_by")
+    # Lists and details are summaries: the stored body is never read for them.
+    queryset = LineageEvent.objects.select_related("job", "received_by").defer("payload")
     serializer_class = s.LineageEventSerializer
     filterset_class = filtersets.LineageEventFilterSet
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                {"type": "object", "additionalProperties": True}, description="The event as received."
+            )
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def body(self, request, pk=None):
+        """The OpenLineage event exactly as received; 413 when it is over the response limit."""
+        event = self.get_object()
+        payload, size = selectors.lineage_event_body(event=event)
+        limit = settings.CATALOG_LINEAGE_MAX_PAYLOAD_RESPONSE_BYTES
+        if payload is None:
+            detail = f"The stored event is {size} bytes, over the response limit of {limit}."
+            return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(payload)
 
 
 class LineageEdgeViewSet(CatalogViewSet):

@@ -9,9 +9,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
 
 from catalog.models import Column, ColumnLineageEdge, Dataset, Job, LineageEdge, LineageEvent, Source
+from catalog.openlineage.limits import event_limit_errors
 from catalog.openlineage.validation import run_event_errors
 from catalog.services.datasets import column_upsert, dataset_columns, dataset_upsert
 from catalog.services.pii import producer_tags_suggest
@@ -193,7 +195,7 @@ def lineage_event_ingest(*, event: dict, actor) -> IngestResult:
 
     Idempotent: an event identical to one already received changes nothing.
     """
-    errors = run_event_errors(event)
+    errors = event_limit_errors(event) or run_event_errors(event)
     if errors:
         raise LineageEventInvalid(errors)
     when = _event_time(event)
@@ -217,10 +219,25 @@ def lineage_event_ingest(*, event: dict, actor) -> IngestResult:
                 payload=event,
                 received_by=actor,
             )
-    except IntegrityError:
+    except ValidationError as invalid:
+        # A model check the limits did not foresee: still the producer's data, still a 400.
+        raise LineageEventInvalid(_validation_messages(invalid)) from None
+    except (IntegrityError, DataError) as refused:
         # The same event arrived concurrently and won the race: that is a repeat, not an error.
-        return IngestResult(LineageEvent.objects.get(event_hash=digest), created=False)
+        # Anything else the database refused is bad data, reported as such (nothing was stored).
+        existing = LineageEvent.objects.filter(event_hash=digest).first()
+        if existing is None:
+            raise LineageEventInvalid([f"(event): refused by the database: {refused}"]) from None
+        return IngestResult(existing, created=False)
     return IngestResult(record, created=True)
+
+
+def _validation_messages(invalid: ValidationError) -> list[str]:
+    if hasattr(invalid, "error_dict"):
+        return [
+            f"{field}: {message}" for field, messages in invalid.message_dict.items() for message in messages
+        ]
+    return [f"(event): {message}" for message in invalid.messages]
 
 
 def lineage_batch_ingest(*, events: list, actor) -> dict:

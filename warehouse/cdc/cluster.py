@@ -41,7 +41,7 @@ class Cluster:
 
     def _run(self, *args: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)  # noqa: S603 - our own binaries
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)  # noqa: S603 # nosec B603 # PostgreSQL's own binaries, fixed arguments
 
     def init(self) -> Cluster:
         self._run(pg_bin("initdb"), "-D", self.data_dir, "-A", "trust", "-U", "postgres", "--no-sync")
@@ -71,7 +71,7 @@ def start_cluster(wal_level: str = "logical") -> Cluster:
     if not pg_bin("initdb"):
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found; set PG_BIN_DIR.")
     base = tempfile.mkdtemp(prefix="custodian-cdc-")
-    os.chmod(base, 0o755)  # noqa: S103 - the server user must enter it
+    os.chmod(base, 0o755)  # noqa: S103 # nosec B103 # a temp folder the server user must enter
     data = os.path.join(base, "data")
     os.mkdir(data, 0o700)
     if os.geteuid() == 0:

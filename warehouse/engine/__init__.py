@@ -9,6 +9,7 @@ differ, the difference lives here and not in dashboards, data-quality checks or 
 """
 
 from warehouse.engine.base import Column, Engine, EngineConfig, EngineError
+from warehouse.engine.identifiers import quote_identifier, quote_path
 
 
 def get_engine(config: EngineConfig) -> Engine:
@@ -23,4 +24,4 @@ def get_engine(config: EngineConfig) -> Engine:
     raise EngineError(f"Unknown warehouse backend {config.backend!r}.")
 
 
-__all__ = ["Column", "Engine", "EngineConfig", "EngineError", "get_engine"]
+__all__ = ["Column", "Engine", "EngineConfig", "EngineError", "get_engine", "quote_identifier", "quote_path"]

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, split_name
+from warehouse.engine.identifiers import quote_identifier
 from warehouse.engine.packages import bigquery_packages_require
 
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -77,7 +78,8 @@ class BigQueryEngine(Engine):
         return f"{self.config.bigquery_project}.{self.config.dataset_prefix}{dataset}.{name}"
 
     def quote(self, table: str) -> str:
-        return f"`{self._id(table)}`"
+        # One quoted identifier holds the whole project.dataset.table path in BigQuery.
+        return quote_identifier(self._id(table), "bigquery")
 
     def _job(self, sql: str, params: dict[str, Any] | None):
         params = params or {}
@@ -148,14 +150,15 @@ class BigQueryEngine(Engine):
         staging = f"{dataset}.{name}__merge_{uuid.uuid4().hex[:8]}"
         self.write_arrow(staging, data)
         cols = data.column_names
-        on = " and ".join(f"t.`{k}` = s.`{k}`" for k in keys)
-        sets = ", ".join(f"`{c}` = s.`{c}`" for c in cols if c not in keys)
-        values = ", ".join(f"s.`{c}`" for c in cols)
+        q = {c: quote_identifier(c, "bigquery") for c in cols}
+        on = " and ".join(f"t.{q[k]} = s.{q[k]}" for k in keys)
+        sets = ", ".join(f"{q[c]} = s.{q[c]}" for c in cols if c not in keys)
+        values = ", ".join(f"s.{q[c]}" for c in cols)
         try:
             self.execute(
-                f"merge {self.quote(target)} t using {self.quote(staging)} s on {on} "  # noqa: S608 - quoted ids
+                f"merge {self.quote(target)} t using {self.quote(staging)} s on {on} "  # noqa: S608 # nosec B608 # quoted identifiers
                 f"when matched then update set {sets} "
-                f"when not matched then insert ({', '.join(f'`{c}`' for c in cols)}) values ({values})"
+                f"when not matched then insert ({', '.join(q.values())}) values ({values})"
             )
         finally:
             self.client.delete_table(self._id(staging), not_found_ok=True)

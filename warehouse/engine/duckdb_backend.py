@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, split_name
+from warehouse.engine.identifiers import quote_identifier, quote_path
 
 
 class DuckDBEngine(Engine):
@@ -22,8 +23,7 @@ class DuckDBEngine(Engine):
         self.con.close()
 
     def quote(self, table: str) -> str:
-        dataset, name = split_name(table)
-        return f'"{dataset}"."{name}"'
+        return quote_path(*split_name(table), dialect="duckdb")
 
     def _run(self, sql: str, params: dict[str, Any] | None):
         # One cursor per statement: DuckDB 2.0 refuses new work on a connection whose last
@@ -50,7 +50,7 @@ class DuckDBEngine(Engine):
 
     def _ensure_schema(self, table: str) -> None:
         dataset, _ = split_name(table)
-        self.execute(f'create schema if not exists "{dataset}"')
+        self.execute(f"create schema if not exists {quote_identifier(dataset, 'duckdb')}")
 
     def load_parquet(self, table, uris, *, replace=True, partition_by=None, cluster_by=None):
         self._ensure_schema(table)
@@ -58,7 +58,7 @@ class DuckDBEngine(Engine):
         source = f"read_parquet([{files}], hive_partitioning = true, union_by_name = true)"
         verb = "create or replace table" if replace else "insert into"
         as_ = "as" if replace else ""
-        sql = f"{verb} {self.quote(table)} {as_} select * from {source}"  # noqa: S608 - quoted identifiers
+        sql = f"{verb} {self.quote(table)} {as_} select * from {source}"  # noqa: S608 # nosec B608 # quoted identifiers
         self.execute(sql)
         return self.row_count(table)
 
@@ -69,7 +69,7 @@ class DuckDBEngine(Engine):
             cursor.register("_incoming", data)
             verb = "create or replace table" if replace else "insert into"
             as_ = "as" if replace else ""
-            cursor.execute(f"{verb} {self.quote(table)} {as_} select * from _incoming")  # noqa: S608
+            cursor.execute(f"{verb} {self.quote(table)} {as_} select * from _incoming")  # noqa: S608 # nosec B608 # quoted identifier
         except duckdb.Error as exc:
             raise EngineError(str(exc)) from exc
         finally:
@@ -80,13 +80,15 @@ class DuckDBEngine(Engine):
         self._ensure_schema(target)
         if target not in self.tables(split_name(target)[0]):
             return self.write_arrow(target, data)
-        on = " and ".join(f't."{k}" = s."{k}"' for k in keys)
+        on = " and ".join(
+            f"{quote_path('t', k, dialect='duckdb')} = {quote_path('s', k, dialect='duckdb')}" for k in keys
+        )
         cursor = self.con.cursor()
         try:
             cursor.register("_incoming", data)
             cursor.execute("begin")
-            cursor.execute(f"delete from {self.quote(target)} t using _incoming s where {on}")  # noqa: S608
-            cursor.execute(f"insert into {self.quote(target)} by name select * from _incoming")  # noqa: S608
+            cursor.execute(f"delete from {self.quote(target)} t using _incoming s where {on}")  # noqa: S608 # nosec B608 # quoted identifiers
+            cursor.execute(f"insert into {self.quote(target)} by name select * from _incoming")  # noqa: S608 # nosec B608 # quoted identifier
             cursor.execute("commit")
         except duckdb.Error as exc:
             cursor.execute("rollback")

@@ -48,7 +48,7 @@ def generate(
     """
     until = until or month_start(start, months)
     window = f"-w{since:%Y%m%d%H%M%S}" if since else ""
-    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
+    rng = random.Random(seed)  # noqa: S311 # nosec B311 # reproducible demo data
     sims = [TenantSim(i + 1, seed, start, _signup_month(rng, months)) for i in range(tenants)]
     result = GenerateResult(until=until)
     for offset in range(months):

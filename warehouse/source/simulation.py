@@ -57,7 +57,7 @@ class TenantSim:
     subscription_id: int = 0
 
     def __post_init__(self):
-        self.rng = random.Random(f"{self.seed}:{self.tenant_id}")  # noqa: S311 - reproducible demo data
+        self.rng = random.Random(f"{self.seed}:{self.tenant_id}")  # noqa: S311 # nosec B311 # reproducible demo data
         self.tier = self.rng.choices(list(TIERS), weights=[5, 3, 1])[0]
         self.region = self.rng.choice(REGIONS)
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
+        server = subprocess.Popen(  # noqa: S603 # nosec B603 # our manage.py, fixed arguments
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=settings.BASE_DIR,
         )
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             if server.poll() is not None:
                 raise CommandError(f"The server exited with code {server.returncode}.")
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 (loopback)
+                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 # nosec B310 # a loopback http URL we built
                     return
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.3)
