@@ -134,17 +134,16 @@ class ColumnInline(admin.TabularInline):
 
 @admin.register(Dataset)
 class DatasetAdmin(CatalogAdmin):
+    # System and removal have their filters; the list keeps room for the names people scan.
     list_display = [
         "name",
         "namespace",
         "layer",
-        "system",
         "classification",
         "owner",
         "steward",
         "column_count",
         "source",
-        "removed_at",
     ]
     list_filter = [
         RemovedFilter,
