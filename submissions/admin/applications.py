@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.signatures import signatures_for
 from submissions.admin.package_downloads import PackageDownloadMixin, build_download
 from submissions.models import Application, Leaf, PackageBuild, Sequence, SubmissionEvent
+from submissions.reference import submission_type_label
 from submissions.selectors import dossier_current_view, sequence_missing_items
 from submissions.services import (
     SubmissionError,
@@ -129,22 +130,41 @@ def _transition_action(to, description):
     return admin.action(description=description, permissions=["change"])(action)
 
 
+class SubmissionTypeFilter(admin.SimpleListFilter):
+    """Submission types by their labels, only those some sequence has."""
+
+    title = "submission type"
+    parameter_name = "submission_type"
+
+    def lookups(self, request, model_admin):
+        keys = Sequence.objects.order_by().values_list("submission_type", flat=True).distinct()
+        return sorted(((key, submission_type_label(key)) for key in keys), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(submission_type=self.value()) if self.value() else queryset
+
+
 @admin.register(Sequence)
 class SequenceAdmin(PackageDownloadMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "application",
-        "submission_type",
+        "submission_type_display",
         "status",
         "latest_package",
         "planned_date",
         "sent_at",
         "gateway_ack_id",
     ]
-    list_filter = ["status", "application__region", "submission_type"]
+    list_filter = ["status", "application__region", SubmissionTypeFilter]
     list_select_related = ["application"]
     search_fields = ["application__product", "application__agency_number", "description", "gateway_ack_id"]
     inlines = [LeafInline, BuildInline]
+
+    @admin.display(description="submission type", ordering="submission_type")
+    def submission_type_display(self, obj):
+        return submission_type_label(obj.submission_type)
+
     readonly_fields = [
         "number",
         "status",

@@ -95,5 +95,11 @@ def fda_codes() -> dict:
     return _load("fda-codes.yaml")
 
 
+def submission_type_label(key: str) -> str:
+    """The label people read for a submission type key ("annual-report" -> "Annual report")."""
+    known = fda_codes()["submission_types"].get(key)
+    return known["label"] if known else key.replace("-", " ").capitalize()
+
+
 def templates() -> list[dict]:
     return _load("templates.yaml")["templates"]

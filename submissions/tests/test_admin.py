@@ -143,3 +143,13 @@ def test_build_command_prints_the_report_and_fails_on_errors(
 def test_build_command_exits_cleanly_for_a_clean_package(first_sequence, tmp_path, capsys):
     call_command("submissions_build", str(first_sequence.pk), "--out", str(tmp_path / "pkg"))
     assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_sequence_list_shows_submission_types_by_label(client, nda, compliance_officer):
+    sequence_create(application=nda, submission_type="annual-report", actor=compliance_officer)
+    client.force_login(compliance_officer)
+    response = client.get("/admin/submissions/sequence/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Annual report" in text and ">annual-report<" not in text
+    assert "?submission_type=annual-report" in text  # the filter offers it, by its label
