@@ -14,3 +14,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="custodian-test-media-"))
 GOVERNANCE_SNAPSHOT_ROOT = MEDIA_ROOT / "snapshots"
 # Packages the demo builds and signs off, likewise.
 SUBMISSIONS_PACKAGE_DIR = str(MEDIA_ROOT / "packages")
+# The warehouse (lake, DuckDB file, dbt work folder) likewise: a test run never reads what an
+# earlier run or the developer's own demo left in var/ (the demo's "already built" marker).
+WAREHOUSE_DUCKDB_PATH = str(MEDIA_ROOT / "warehouse.duckdb")
+LAKE_URL = str(MEDIA_ROOT / "lake")
+WAREHOUSE_WORK_DIR = str(MEDIA_ROOT / "warehouse")
