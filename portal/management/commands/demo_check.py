@@ -70,7 +70,8 @@ class Command(BaseCommand):
             opener, base + "/admin/login/?next=/admin/", data=urllib.parse.urlencode(form).encode()
         )
         self._expect("the admin index", index, "Data catalog")
-        self._expect("the admin index", index, "Accounts and access")
+        self._expect("the admin index", index, "Access and accountability")  # grouped by work
+        self._expect("the admin index", index, "Your work")  # the role's home is linked
         css = self._get(opener, base + "/static/admin/css/base.css")
         self._expect("the admin style sheet", css, "body")
         self.stdout.write(f"  login page, admin index as {DEMO_USER!r} and static files: OK")
