@@ -153,6 +153,15 @@ def readiness_latest(user, today):
 
 
 DUE = ("Due", "Clock")
+# Both the compliance officer's and the executive's homes show it.
+FINDINGS_PAST_DUE = Panel(
+    "Findings past their due date",
+    ("Due", "Finding", "Severity", "Owner"),
+    "No finding is past its due date.",
+    findings_open,
+    "governance_finding_changelist?overdue=yes",
+)
+
 ROLE_HOMES = (
     RoleHome(
         "compliance",
@@ -173,13 +182,7 @@ ROLE_HOMES = (
                 open_capas,
                 "governance_capa_changelist",
             ),
-            Panel(
-                "Findings past their due date",
-                ("Due", "Finding", "Severity", "Owner"),
-                "No finding is past its due date.",
-                findings_open,
-                "governance_finding_changelist?overdue=yes",
-            ),
+            FINDINGS_PAST_DUE,
             Panel(
                 "Evidence expiring within 30 days",
                 ("Valid until", "Evidence", "Control"),
@@ -250,13 +253,7 @@ ROLE_HOMES = (
                 lambda user, today: open_capas(user, today, overdue_only=True),
                 "governance_capa_changelist?overdue=yes",
             ),
-            Panel(
-                "Findings past their due date",
-                ("Due", "Finding", "Severity", "Owner"),
-                "No finding is past its due date.",
-                findings_open,
-                "governance_finding_changelist?overdue=yes",
-            ),
+            FINDINGS_PAST_DUE,
         ),
     ),
 )
