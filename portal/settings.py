@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "warehouse",
+    "warehouse.reads",
     "governance",
     "submissions",
     "reporting",
