@@ -13,7 +13,7 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import level
 from warehouse.reads.models import AccessLog, AccessPolicy, LevelMasking, PhiColumnDailyAccess
 from warehouse.reads.query import Aggregate, Filter, ReadDenied, ReadQuery
-from warehouse.reads.service import governed_read
+from warehouse.reads.service import governed_read, readable_tables
 from warehouse.reads.tests.conftest import ROWS, TABLE, grant_dataset
 
 NAMES = ["tenant_id", "month", "revenue", "account_name", "email", "diagnosis", "notes"]
@@ -261,3 +261,20 @@ def test_the_configured_engine_is_opened_read_only_when_none_is_passed(
     warehouse.close()
     result = governed_read(user=executive, purpose="api", query=ReadQuery(TABLE, columns=("month",), limit=2))
     assert result.data.num_rows == 2
+
+
+def test_readable_tables_lists_what_each_role_may_read(
+    warehouse, catalog, settings, executive, data_steward, auditor, compliance_officer, tenants
+):
+    settings.WAREHOUSE_DUCKDB_PATH = warehouse.config.duckdb_path
+    customer = UserFactory(role=roles.CUSTOMER_VIEWER, organization=tenants[0])
+
+    def listed(user):
+        return [(t.table, t.clearance, t.row_filter) for t in readable_tables(user)]
+
+    assert listed(executive) == [(TABLE, "L2", "none")]
+    assert listed(data_steward) == [("curated.dim_tenant", "L2", "none"), (TABLE, "L2", "none")]
+    assert listed(customer) == [(TABLE, "L2", "own_organization")]
+    assert listed(auditor) == []
+    grant_dataset(auditor, catalog, compliance_officer)
+    assert listed(auditor) == [(TABLE, "L2", "none")]
