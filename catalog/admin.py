@@ -11,6 +11,7 @@ from accounts.admin_trail import ReadOnlyMixin
 from catalog import selectors, services
 from catalog.models import (
     Classification,
+    ClassificationSource,
     ClassificationSuggestion,
     Column,
     ColumnLineageEdge,
@@ -158,7 +159,14 @@ class DatasetAdmin(CatalogAdmin):
     list_select_related = ["system", "classification", "owner", "steward"]
     search_fields = ["name", "namespace", "description"]
     autocomplete_fields = ["owner", "steward", "system"]
-    readonly_fields = ["source", "dbt_unique_id", "removed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "classification_source",
+        "source",
+        "dbt_unique_id",
+        "removed_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ColumnInline]
     change_form_template = "admin/catalog/dataset/change_form.html"
 
@@ -169,6 +177,11 @@ class DatasetAdmin(CatalogAdmin):
     def column_count(self, obj):
         return obj.column_total
 
+    def save_model(self, request, obj, form, change):
+        if "classification" in form.changed_data:  # a steward's level: no dbt import replaces it
+            obj.classification_source = ClassificationSource.STEWARD if obj.classification else ""
+        super().save_model(request, obj, form, change)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dataset = self.get_object(request, object_id)
         if dataset is not None:
@@ -178,9 +191,24 @@ class DatasetAdmin(CatalogAdmin):
 
 @admin.register(Column)
 class ColumnAdmin(CatalogAdmin):
-    list_display = ["name", "dataset", "data_type", "classification", "pii_category", "removed_at"]
-    list_filter = [RemovedFilter, "classification", "pii_category", "dataset__layer", "dataset__system"]
-    readonly_fields = ["removed_at"]
+    list_display = [
+        "name",
+        "dataset",
+        "data_type",
+        "classification",
+        "classification_source",
+        "pii_category",
+        "removed_at",
+    ]
+    list_filter = [
+        RemovedFilter,
+        "classification",
+        "classification_source",
+        "pii_category",
+        "dataset__layer",
+        "dataset__system",
+    ]
+    readonly_fields = ["classification_source", "removed_at"]
     list_select_related = ["dataset", "classification"]
     search_fields = ["name", "description", "dataset__name"]
     autocomplete_fields = ["dataset"]
@@ -206,7 +234,7 @@ class ColumnAdmin(CatalogAdmin):
     def save_model(self, request, obj, form, change):
         classification_changed = {"classification", "pii_category"} & set(form.changed_data)
         super().save_model(request, obj, form, change)
-        if classification_changed and obj.classification:
+        if classification_changed:
             services.column_classify(
                 column=obj,
                 classification=obj.classification,

@@ -7,17 +7,19 @@ only created when missing.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from catalog.models import Classification, Column, GlossaryTerm, System
+from catalog.models import Classification, Column, Dataset, GlossaryTerm, System
 from catalog.naming import file_dataset, relation_namespace
 from catalog.services import (
     column_attach_term,
     column_classify,
+    dataset_update,
     glossary_term_approve,
     glossary_term_create,
     glossary_term_submit,
     lineage_event_ingest,
     pii_scan,
 )
+from catalog.services.warehouse_levels import warehouse_levels_apply
 
 PRODUCER = "https://github.com/custodian/custodian/demo"
 OPERATIONAL = "postgres://workorders-db:5432"
@@ -138,3 +140,21 @@ def seed_catalog(*, steward=None, reviewer=None) -> None:
             column=users.get(name="user_id"), term=GlossaryTerm.objects.get(name="User"), actor=steward
         )
     pii_scan(columns=users.exclude(name="email"), actor=steward)
+    _levels(users, steward)
+
+
+# The steward's levels for the rest of the chain, so every warehouse column derives one.
+OPERATIONAL_LEVELS = {"user_id": "L2", "tenant_id": "L2", "full_name": "L3", "date_of_birth": "L3"}
+DEMO_TABLES = ["warehouse.cleansed.users", "warehouse.mart.engagement"]
+
+
+def _levels(users, steward) -> None:
+    codes = {c.code: c for c in Classification.objects.all()}
+    for column in users.filter(name__in=OPERATIONAL_LEVELS, classification__isnull=True):
+        column_classify(column=column, classification=codes[OPERATIONAL_LEVELS[column.name]], actor=steward)
+    namespace = relation_namespace("duckdb")
+    for dataset in Dataset.objects.filter(
+        namespace=namespace, name__in=DEMO_TABLES, classification__isnull=True
+    ):
+        dataset_update(dataset=dataset, classification=codes["L2"], actor=steward)
+    warehouse_levels_apply()

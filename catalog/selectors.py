@@ -7,7 +7,11 @@ from django.urls import reverse
 
 from catalog.impact import walk
 from catalog.models import Column, Dataset, LineageEdge, LineageEvent
+from catalog.services.warehouse_levels import warehouse_level_gaps
 from catalog.svg import lineage_svg
+
+# The warehouse's tables and columns without a level, for the admin and dashboards.
+__all__ = ["dataset_graph", "impact_get", "lineage_event_body", "warehouse_level_gaps"]
 
 KINDS = {"dataset": Dataset, "column": Column}
 

@@ -407,9 +407,12 @@ WAREHOUSE_LINEAGE_SINK = env.str(
     "WAREHOUSE_LINEAGE_SINK", default="warehouse.catalog_sink.warehouse_run_to_catalog"
 )
 WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
-# Dotted path to a callable returning {table: {column: "tokenise"|"drop"}} from the catalog's
-# L3/L4 classifications; empty = the defaults in warehouse/dbt/dbt_project.yml.
-WAREHOUSE_COLUMN_POLICIES = env.str("WAREHOUSE_COLUMN_POLICIES", default="")
+# Dotted path to a callable returning {table: {column: "tokenise"|"drop"}}: by default the
+# catalog's L3/L4 raw columns merged over warehouse/dbt/dbt_project.yml's (stricter wins);
+# empty = the dbt_project.yml defaults alone.
+WAREHOUSE_COLUMN_POLICIES = env.str(
+    "WAREHOUSE_COLUMN_POLICIES", default="warehouse.column_policies.catalog_column_policies"
+)
 CELERY_BEAT_SCHEDULE.update(
     {
         "warehouse-events": {

@@ -54,9 +54,11 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
 
     try:
         loaded = load_raw_for_engine(full_refresh=run.full_refresh)
+        # built here, not in dbt's thread: its column policies read the catalog on this connection
+        target = config.dbt_target()
         result = _in_thread_reporting(
             lambda report: dbt_runner.run(
-                config.dbt_target(), "build", select=list(job.selection), full_refresh=run.full_refresh,
+                target, "build", select=list(job.selection), full_refresh=run.full_refresh,
                 on_progress=report, keep_artifacts_in=f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}",
                 with_catalog=True,
             ),

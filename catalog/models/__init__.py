@@ -1,6 +1,6 @@
 from catalog.models.checks import DataCheck
 from catalog.models.classification import Classification
-from catalog.models.datasets import Column, Dataset, PiiCategory, Source
+from catalog.models.datasets import ClassificationSource, Column, Dataset, PiiCategory, Source
 from catalog.models.glossary import GlossaryTerm, GlossaryTermEvent
 from catalog.models.lineage import ColumnLineageEdge, Job, LineageEdge, LineageEvent
 from catalog.models.suggestions import ClassificationSuggestion
@@ -8,6 +8,7 @@ from catalog.models.systems import System
 
 __all__ = [
     "Classification",
+    "ClassificationSource",
     "ClassificationSuggestion",
     "Column",
     "ColumnLineageEdge",

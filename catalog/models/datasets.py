@@ -11,6 +11,17 @@ class Source(models.TextChoices):
     SCHEMA_SYNC = "schema_sync", "Schema sync"
 
 
+class ClassificationSource(models.TextChoices):
+    """Where a level came from. Imports and derivations never replace a steward's or a confirmed
+    suggestion's level; empty means no level (or one set before sources were recorded)."""
+
+    STEWARD = "steward", "Set by a steward"
+    SUGGESTION = "suggestion", "Confirmed suggestion"
+    DBT_META = "dbt_meta", "Declared in dbt meta"
+    LINEAGE = "lineage", "Derived along column lineage"
+    TABLE = "table", "Its table's level"
+
+
 class PiiCategory(models.TextChoices):
     NONE = "", "None"
     DIRECT_IDENTIFIER = "direct_identifier", "Direct identifier"
@@ -42,6 +53,9 @@ class Dataset(models.Model):
     description = models.TextField(blank=True)
     classification = models.ForeignKey(
         "catalog.Classification", on_delete=models.PROTECT, null=True, blank=True
+    )
+    classification_source = models.CharField(
+        max_length=20, choices=ClassificationSource.choices, blank=True, default="", db_default=""
     )
     tags = models.JSONField(default=list, blank=True)
     retention_policy_ref = models.CharField(
@@ -94,6 +108,9 @@ class Column(models.Model):
     nullable = models.BooleanField(null=True, blank=True)
     classification = models.ForeignKey(
         "catalog.Classification", on_delete=models.PROTECT, null=True, blank=True
+    )
+    classification_source = models.CharField(
+        max_length=20, choices=ClassificationSource.choices, blank=True, default="", db_default=""
     )
     pii_category = models.CharField(max_length=30, choices=PiiCategory.choices, blank=True)
     glossary_terms = models.ManyToManyField("catalog.GlossaryTerm", blank=True, related_name="columns")

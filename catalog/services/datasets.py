@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Classification, Column, Dataset, GlossaryTerm, Source
+from catalog.models import Classification, ClassificationSource, Column, Dataset, GlossaryTerm, Source
 
 
 def dataset_upsert(
@@ -46,6 +46,8 @@ def dataset_update(*, dataset: Dataset, actor, **fields) -> Dataset:
         dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
         for field, value in fields.items():
             setattr(dataset, field, value)
+        if "classification" in fields:  # a steward's level: no dbt import replaces it
+            dataset.classification_source = ClassificationSource.STEWARD if dataset.classification else ""
         dataset.full_clean(validate_unique=False, validate_constraints=False)
         dataset.save()
     return dataset
@@ -111,22 +113,29 @@ def _assign(instance, fields: dict) -> bool:
 
 
 def column_classify(
-    *, column: Column, classification: Classification | None, pii_category: str | None = None, actor
+    *,
+    column: Column,
+    classification: Classification | None,
+    pii_category: str | None = None,
+    source: str = ClassificationSource.STEWARD,
+    actor,
 ) -> Column:
     """Set a column's classification (and PII category); propose the same level downstream.
 
     The change is audited (django-auditlog, with the actor); downstream columns get pending
-    suggestions, never silent changes.
+    suggestions, never silent changes. `source` records who decided (a steward, or a suggestion
+    a steward confirmed), so no import or derivation replaces it; clearing the level releases it.
     """
     from catalog.services.propagation import classification_propagate
 
     with transaction.atomic():
         column = Column.objects.select_for_update().get(pk=column.pk)
         column.classification = classification
+        column.classification_source = source if classification is not None else ""
         if pii_category is not None:
             column.pii_category = pii_category
         column.full_clean(validate_unique=False, validate_constraints=False)
-        column.save(update_fields=["classification", "pii_category"])
+        column.save(update_fields=["classification", "classification_source", "pii_category"])
         if classification is not None:
             classification_propagate(column=column, actor=actor)
     return column

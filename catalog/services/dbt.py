@@ -20,7 +20,9 @@ from catalog.services.dbt_columns import (
     catalog_relations,
     check_catalog,
     dbt_columns_import,
-    meta_classification,
+    declared_level,
+    level_clear,
+    node_meta,
 )
 from catalog.services.dbt_removed import dbt_mark_removed
 
@@ -68,9 +70,7 @@ def _check_manifest(manifest: dict) -> str:
 
 
 def _layer(node: dict) -> str:
-    meta_layer = (node.get("meta") or {}).get("layer") or (node.get("config", {}).get("meta") or {}).get(
-        "layer"
-    )
+    meta_layer = node_meta(node).get("layer")
     if meta_layer in Dataset.Layer.values:
         return meta_layer
     if node["resource_type"] in ("source", "seed"):
@@ -84,7 +84,7 @@ def _layer(node: dict) -> str:
 
 def _dataset(node: dict, adapter: str, report: DbtImportReport, entries: dict, current: set) -> Dataset:
     namespace, name = dbt_node_dataset(node, adapter)
-    meta = node.get("meta") or {}
+    level = declared_level(Dataset.objects.filter(namespace=namespace, name=name).first(), node_meta(node))
     dataset, created = dataset_upsert(
         namespace=namespace,
         name=name,
@@ -93,8 +93,10 @@ def _dataset(node: dict, adapter: str, report: DbtImportReport, entries: dict, c
         description=node.get("description") or None,
         layer=_layer(node),
         tags=sorted(node.get("tags") or []) or None,
-        classification=meta_classification(meta),
+        **{k: v for k, v in level.items() if k != "clear"},
     )
+    if level.get("clear"):
+        level_clear(dataset)
     report.datasets_created += created
     report.datasets_updated += not created
     imported, removed = dbt_columns_import(dataset=dataset, node=node, entry=entries.get(node["unique_id"]))

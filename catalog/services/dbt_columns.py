@@ -6,7 +6,7 @@ When a relation is in the catalog, the catalog is the truth about which columns 
 documented column it lacks is no longer in the table and is marked removed.
 """
 
-from catalog.models import Classification, Column, Dataset
+from catalog.models import Classification, ClassificationSource, Column, Dataset
 from catalog.services.datasets import column_mark_removed, column_upsert, dataset_columns
 
 SUPPORTED_CATALOGS = ("https://schemas.getdbt.com/dbt/catalog/v1.json",)
@@ -34,6 +34,32 @@ def meta_classification(meta: dict | None) -> Classification | None:
     """The level a dbt `meta: {classification: L3}` names, if it exists."""
     code = (meta or {}).get("classification")
     return Classification.objects.filter(code=str(code).upper()).first() if code else None
+
+
+def node_meta(node: dict) -> dict:
+    """A node's or column's meta: dbt 1.10 puts a folder's `+meta` in `config.meta` (and mirrors it
+    in `meta`, checked on a real manifest); either one, the node's own keys winning."""
+    return {**((node.get("config") or {}).get("meta") or {}), **(node.get("meta") or {})}
+
+
+PROTECTED = {ClassificationSource.STEWARD, ClassificationSource.SUGGESTION}
+
+
+def declared_level(instance: Column | Dataset | None, meta: dict) -> dict:
+    """The fields a dbt import sets for a declared level: none over a steward's or a confirmed
+    suggestion's choice; a level no longer declared is cleared (the pipeline derives it again)."""
+    current = instance.classification_source if instance is not None else ""
+    if current in PROTECTED:
+        return {}
+    level = meta_classification(meta)
+    if level is not None:
+        return {"classification": level, "classification_source": ClassificationSource.DBT_META}
+    return {"clear": current == ClassificationSource.DBT_META}
+
+
+def level_clear(instance: Column | Dataset) -> None:
+    instance.classification, instance.classification_source = None, ""
+    instance.save(update_fields=["classification", "classification_source"])
 
 
 def _specs(node: dict, entry: dict | None) -> list[dict]:
@@ -69,15 +95,18 @@ def dbt_columns_import(*, dataset: Dataset, node: dict, entry: dict | None) -> t
     specs = _specs(node, entry)
     for spec in specs:
         doc = spec["doc"]
-        column_upsert(
+        level = declared_level(known.get(spec["name"]), node_meta(doc))
+        column, _ = column_upsert(
             dataset=dataset,
             known=known,
             name=spec["name"],
             description=doc.get("description") or None,
             data_type=spec["data_type"] or None,
             ordinal_position=spec["ordinal_position"],
-            classification=meta_classification(doc.get("meta")),
+            **{k: v for k, v in level.items() if k != "clear"},
         )
+        if level.get("clear"):
+            level_clear(column)
     if entry is None:
         return len(specs), 0
     present = {spec["name"] for spec in specs}

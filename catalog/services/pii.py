@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog import pii
-from catalog.models import Classification, ClassificationSuggestion, Column
+from catalog.models import Classification, ClassificationSource, ClassificationSuggestion, Column
 
 Suggestion = ClassificationSuggestion
 
@@ -71,6 +71,7 @@ def suggestion_accept(*, suggestion: Suggestion, actor) -> Suggestion:
             column=column,
             classification=column.classification if keep else proposed,
             pii_category=suggestion.suggested_pii_category or None,
+            source=ClassificationSource.SUGGESTION,
             actor=actor,
         )
     return suggestion
