@@ -170,7 +170,7 @@ class AccessPolicyAdmin(admin.ModelAdmin):
         if obj is not None:
             return super().get_form(request, obj, change=change, **kwargs)
         supersedes = self._supersedes(request)
-        base = super().get_form(request, None, change=False, fields=self.get_fields(request), **kwargs)
+        base = super().get_form(request, None, change=False, **kwargs)
 
         class Form(base):
             def __init__(self, *args, **form_kwargs):
@@ -198,6 +198,8 @@ class AccessPolicyAdmin(admin.ModelAdmin):
             supersedes=form.supersedes,
         )
         obj.pk, obj.version = created.pk, created.version
+        for name in SCOPE_FIELDS:  # the admin's own log names the row it was told of
+            setattr(obj, name, getattr(created, name))
 
     def save_related(self, request, form, formsets, change):
         pass  # no many-to-many fields, and the row was written by the service
