@@ -51,7 +51,11 @@ def test_a_proposal_waits_and_one_other_approver_activates_it(data_steward, comp
     services.access_policy_approve(policy=policy, actor=compliance_officer, note="Agreed")
 
     policy.refresh_from_db()
-    assert (policy.status, policy.approved_by, policy.decided_note) == (Status.ACTIVE, compliance_officer, "Agreed")
+    assert (policy.status, policy.approved_by, policy.decided_note) == (
+        Status.ACTIVE,
+        compliance_officer,
+        "Agreed",
+    )
 
 
 def test_the_proposer_cannot_approve_their_own_version(data_steward):
@@ -152,7 +156,9 @@ def test_layer_and_dataset_together_are_refused(data_steward):
     assert not AccessPolicy.objects.exists()
 
 
-def test_reject_and_retire_need_a_reason_and_one_approver(data_steward, compliance_officer, submission_manager):
+def test_reject_and_retire_need_a_reason_and_one_approver(
+    data_steward, compliance_officer, submission_manager
+):
     policy = _propose(data_steward)
     with pytest.raises(ValidationError, match="why"):
         services.access_policy_reject(policy=policy, actor=compliance_officer, note=" ")
@@ -305,7 +311,9 @@ def test_the_list_shows_names_labels_and_every_version(client, data_steward, com
     assert ">v1<" in history and ">v2<" in history
 
 
-def test_policy_list_queries_stay_flat(client, data_steward, compliance_officer, django_assert_max_num_queries):
+def test_policy_list_queries_stay_flat(
+    client, data_steward, compliance_officer, django_assert_max_num_queries
+):
     def grow(n):
         for _ in range(n):
             _propose(data_steward, dataset=DatasetFactory(layer="mart"), layer="")
@@ -314,9 +322,9 @@ def test_policy_list_queries_stay_flat(client, data_steward, compliance_officer,
     grow(3)
     with django_assert_max_num_queries(20) as small:
         client.get(POLICIES)
-    grow(30)
+    grow(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(client.get(POLICIES).context["cl"].result_list) == 33
+        assert len(client.get(POLICIES).context["cl"].result_list) == 15
 
 
 def test_roles_outside_data_work_do_not_see_policies(client, executive):
@@ -325,7 +333,9 @@ def test_roles_outside_data_work_do_not_see_policies(client, executive):
 
 
 def test_stewards_edit_masking_and_tenant_keys_and_the_trail_keeps_it(client, data_steward):
-    masking = LevelMasking.objects.update_or_create(classification=level("L3"), defaults={"method": "hash"})[0]
+    masking = LevelMasking.objects.update_or_create(classification=level("L3"), defaults={"method": "hash"})[
+        0
+    ]
     client.force_login(data_steward)
     url = f"/admin/warehouse_reads/levelmasking/{masking.pk}/change/"
     assert client.post(url, {"classification": level("L3").pk, "method": "partial"}).status_code == 302
@@ -336,4 +346,7 @@ def test_stewards_edit_masking_and_tenant_keys_and_the_trail_keeps_it(client, da
     response = client.post("/admin/warehouse_reads/tenantkey/add/", {"organization": org.pk, "tenant_id": 7})
     assert response.status_code == 302
     assert TenantKey.objects.get().tenant_id == 7
-    assert client.post(f"/admin/warehouse_reads/tenantkey/{TenantKey.objects.get().pk}/delete/").status_code == 403
+    assert (
+        client.post(f"/admin/warehouse_reads/tenantkey/{TenantKey.objects.get().pk}/delete/").status_code
+        == 403
+    )
