@@ -8,6 +8,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("warehouse_reads", "0001_initial")]
+    dependencies = [("warehouse_reads", "0002_defaults")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
