@@ -15,7 +15,8 @@ from warehouse.engine import EngineError
 from warehouse.reads.models import AccessLog
 from warehouse.reads.query import Aggregate, Filter, ReadDenied, ReadInvalid, ReadQuery
 from warehouse.reads.request_ids import HEADER, request_id_for
-from warehouse.reads.service import governed_read, readable_tables
+from warehouse.reads.service import governed_read
+from warehouse.reads.table_columns import readable_table_list
 
 DEFAULT_LIMIT = 1_000
 MAX_LIMIT = 10_000
@@ -106,8 +107,7 @@ class TableListView(APIView):
 
     @extend_schema(responses=TableSerializer(many=True))
     def get(self, request):
-        tables = [access.as_dict() for access in readable_tables(request.user)]
-        return Response(TableSerializer(tables, many=True).data)
+        return Response(TableSerializer(readable_table_list(request.user), many=True).data)
 
 
 class QueryView(APIView):

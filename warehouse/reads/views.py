@@ -14,10 +14,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from warehouse.engine import EngineError
-from warehouse.reads.models import AccessLog
-from warehouse.reads.query import ReadDenied, ReadInvalid, ReadQuery
+from warehouse.reads.models import AccessLog, AccessPolicy
+from warehouse.reads.query import ReadDenied, ReadInvalid, ReadQuery, ReadResult
 from warehouse.reads.request_ids import request_id_for
-from warehouse.reads.service import governed_read, readable_tables
+from warehouse.reads.service import governed_read
+from warehouse.reads.table_columns import readable_table_list
 
 PREVIEW_ROWS = 50
 EXPORT_MAX_ROWS = 100_000  # one export is one logged read: cap it so a click cannot pull a table
@@ -52,29 +53,29 @@ def _with_site(view, site):
 
 
 def table_list(request, *, site):
-    tables = readable_tables(request.user)
+    tables = readable_table_list(request.user)
     context = {**site.each_context(request), "title": "Warehouse tables you may read", "tables": tables}
     return TemplateResponse(request, "warehouse_reads/tables.html", context)
 
 
 def table_preview(request, table, *, site):
-    query = ReadQuery(table=table, limit=PREVIEW_ROWS)
-    outcome = _read(request, query, AccessLog.Purpose.PREVIEW, site)
-    if not isinstance(outcome, tuple):
+    outcome = _read(request, ReadQuery(table=table, limit=PREVIEW_ROWS), AccessLog.Purpose.PREVIEW, site)
+    if not isinstance(outcome, ReadResult):
         return outcome
-    result, access = outcome
-    levels = {c.name: c for c in access.columns} if access else {}
+    levels = {c["column"]: c["level"] for c in outcome.log.columns}  # as the read path saw them
     columns = [
-        {"name": name, "level": getattr(levels.get(name), "level", ""), "masking": result.masked.get(name)}
-        for name in result.data.column_names
+        {"name": name, "level": levels.get(name, ""), "masking": outcome.masked.get(name, "")}
+        for name in outcome.data.column_names
     ]
+    row_filters = dict(AccessPolicy.RowFilter.choices)
     context = {
         **site.each_context(request),
         "title": f"Preview of {table}",
         "table": table,
-        "access": access,
         "columns": columns,
-        "rows": [list(row.values()) for row in result.data.to_pylist()],
+        "masked_count": len(outcome.masked),
+        "row_filter": row_filters.get(outcome.log.row_filter, ""),
+        "rows": [list(row.values()) for row in outcome.data.to_pylist()],
         "preview_rows": PREVIEW_ROWS,
         "export_max_rows": EXPORT_MAX_ROWS,
     }
@@ -83,10 +84,9 @@ def table_preview(request, table, *, site):
 
 def table_export(request, table, *, site):
     query = ReadQuery(table=table, limit=EXPORT_MAX_ROWS)
-    outcome = _read(request, query, AccessLog.Purpose.EXPORT, site)
-    if not isinstance(outcome, tuple):
-        return outcome
-    result, _ = outcome
+    result = _read(request, query, AccessLog.Purpose.EXPORT, site)
+    if not isinstance(result, ReadResult):
+        return result
     response = StreamingHttpResponse(_csv_lines(result.data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-{timezone.now():%Y%m%dT%H%M%SZ}.csv"'
     if result.data.num_rows >= EXPORT_MAX_ROWS:
@@ -95,10 +95,10 @@ def table_export(request, table, *, site):
 
 
 def _read(request, query, purpose, site):
-    """(result, the table's access) or the refusal page; each outcome is one access log row."""
+    """The read's result, or the refusal page; either way the read path logged one row."""
     try:
         request_id = request_id_for(request)
-        result = governed_read(user=request.user, purpose=purpose, query=query, request_id=request_id)
+        return governed_read(user=request.user, purpose=purpose, query=query, request_id=request_id)
     except ReadDenied as error:
         return _refusal(request, site, query.table, str(error), "You may not read this table", 403)
     except ReadInvalid as error:
@@ -106,8 +106,6 @@ def _read(request, query, purpose, site):
     except EngineError:
         message = "The warehouse could not run this read; it is logged as failed. Try again later."
         return _refusal(request, site, query.table, message, "The warehouse failed", 502)
-    access = next((a for a in readable_tables(request.user) if a.table == query.table), None)
-    return result, access
 
 
 def _refusal(request, site, table, reason, title, status):
