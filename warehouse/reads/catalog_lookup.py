@@ -1,0 +1,104 @@
+"""Engine table names -> the catalog's Dataset and its Columns with their levels.
+
+The catalog names warehouse tables as OpenLineage does (`catalog/naming.py`): on DuckDB
+`<database>.<schema>.<table>` in `settings.WAREHOUSE_NAMESPACE` (the database is the file's stem,
+as dbt-duckdb names it), on BigQuery `<project>.<dataset>.<table>` in namespace "bigquery".
+Two queries per read (the dataset, then its columns with their levels), whatever the width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.models import Column, Dataset
+from catalog.naming import relation_dataset
+from warehouse.engine import EngineConfig
+from warehouse.engine.base import EngineError, split_name
+from warehouse.reads.query import ReadInvalid
+
+UNCLASSIFIED = "unclassified"
+# An unclassified column is handled as the most restricted level, never as public.
+UNCLASSIFIED_LEVEL = 4
+
+
+@dataclass(frozen=True)
+class CatalogColumn:
+    pk: int
+    name: str
+    data_type: str
+    level: int  # UNCLASSIFIED_LEVEL when the catalog has no level for it
+    code: str  # "L3", or "unclassified"
+    pii_category: str
+
+    @property
+    def is_phi(self) -> bool:
+        """Counted per user per day for the HIPAA reports: health data, or anything at L4."""
+        return self.pii_category == "health" or self.code == "L4"
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    engine_name: str  # "marts.mart_revenue_monthly"
+    dataset: Dataset
+    columns: dict[str, CatalogColumn]  # in the table's order
+
+
+def catalog_identity(engine_name: str, config: EngineConfig) -> tuple[str, str]:
+    """(namespace, name) under which the catalog knows the engine's `schema.table`."""
+    schema, table = split_name(engine_name)
+    if config.backend == "bigquery":
+        return relation_dataset("bigquery", config.bigquery_project, config.dataset_prefix + schema, table)
+    return relation_dataset("duckdb", duckdb_database(config.duckdb_path), schema, table)
+
+
+def duckdb_database(path: str) -> str:
+    """The catalog name of a DuckDB file, as dbt-duckdb gives it: the file name without suffix."""
+    return "memory" if path in ("", ":memory:") else Path(path).stem
+
+
+def table_lookup(engine_name: str, config: EngineConfig) -> CatalogTable:
+    """The catalog's view of a warehouse table; ReadInvalid when the catalog does not list it."""
+    try:
+        namespace, name = catalog_identity(engine_name, config)
+    except EngineError as exc:
+        raise ReadInvalid(f"{engine_name!r} is not a warehouse table name (expected schema.table).") from exc
+    dataset = Dataset.objects.filter(namespace=namespace, name=name, removed_at__isnull=True).first()
+    if dataset is None:
+        raise ReadInvalid(f"Unknown warehouse table {engine_name}: the catalog lists no such table.")
+    rows = (
+        Column.objects.filter(dataset=dataset, removed_at__isnull=True)
+        .order_by("ordinal_position", "name")
+        .values_list(
+            "pk", "name", "data_type", "classification__level", "classification__code", "pii_category"
+        )
+    )
+    columns = {
+        name: CatalogColumn(
+            pk=pk,
+            name=name,
+            data_type=data_type,
+            level=UNCLASSIFIED_LEVEL if level is None else level,
+            code=code or UNCLASSIFIED,
+            pii_category=pii,
+        )
+        for pk, name, data_type, level, code, pii in rows
+    }
+    return CatalogTable(engine_name=engine_name, dataset=dataset, columns=columns)
+
+
+def warehouse_datasets(config: EngineConfig) -> dict[str, Dataset]:
+    """The catalog's live tables of the configured warehouse, by engine name (`schema.table`)."""
+    bigquery = config.backend == "bigquery"
+    namespace, database = relation_dataset(
+        config.backend, config.bigquery_project if bigquery else duckdb_database(config.duckdb_path)
+    )
+    prefix = database + "."
+    found = {}
+    for dataset in Dataset.objects.filter(
+        namespace=namespace, name__startswith=prefix, removed_at__isnull=True
+    ):
+        parts = dataset.name.removeprefix(prefix).split(".")
+        if len(parts) == 2 and parts[0].startswith(config.dataset_prefix):
+            found[f"{parts[0].removeprefix(config.dataset_prefix)}.{parts[1]}"] = dataset
+    return found
