@@ -50,13 +50,13 @@ def paths_world_fixture(db, settings, tmp_path, customer_viewer):
     with config.engine() as engine:  # closed before any read: the read path opens it read-only
         engine.write_arrow(MART, pa.Table.from_pylist(ROWS))
         engine.write_arrow(CURATED, pa.Table.from_pylist([{"person_id": 1, "name": "Ann"}]))
-    mart = _dataset(MART, Dataset.Layer.MART, {"row_id": "L0", "tenant_id": "L0", **LEVEL_COLUMNS})
-    _dataset(CURATED, Dataset.Layer.CURATED, {"person_id": "L0", "name": "L2"})
+    mart = catalog_dataset(MART, Dataset.Layer.MART, {"row_id": "L0", "tenant_id": "L0", **LEVEL_COLUMNS})
+    catalog_dataset(CURATED, Dataset.Layer.CURATED, {"person_id": "L0", "name": "L2"})
     TenantKey.objects.create(organization=customer_viewer.organization, tenant_id=TENANT_OF_CUSTOMER)
     return mart
 
 
-def _dataset(table: str, layer: str, columns: dict) -> Dataset:
+def catalog_dataset(table: str, layer: str, columns: dict) -> Dataset:
     # The catalog's name for a DuckDB table: the file's stem, schema, table (catalog/naming.py).
     dataset = DatasetFactory(namespace=settings.WAREHOUSE_NAMESPACE, name=f"warehouse.{table}", layer=layer)
     for position, (column, code) in enumerate(columns.items(), 1):

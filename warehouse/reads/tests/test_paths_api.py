@@ -10,7 +10,7 @@ from warehouse.reads.models import AccessLog
 from warehouse.reads.tests.paths_world import (  # noqa: F401  (paths_world_fixture: the fixture)
     CURATED,
     MART,
-    _dataset,
+    catalog_dataset,
     paths_world_fixture,
     token,
 )
@@ -111,7 +111,7 @@ def test_a_table_outside_the_roles_layers_is_a_403_with_the_reason(client, paths
 def test_rows_are_limited_to_1000_unless_the_caller_asks_for_fewer(client, paths_world, executive):
     with config.engine() as engine:
         engine.write_arrow("marts.mart_big", pa.table({"n": list(range(1_005))}))
-    _dataset("marts.mart_big", Dataset.Layer.MART, {"n": "L0"})
+    catalog_dataset("marts.mart_big", Dataset.Layer.MART, {"n": "L0"})
     client.force_login(executive)
     assert _post(client, {"table": "marts.mart_big"}).json()["row_count"] == 1_000
     assert _post(client, {"table": "marts.mart_big", "limit": 5, "order_by": ["n"]}).json()["rows"][-1] == {
