@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.admin_bounds import BoundedIdsAdminSiteMixin
 from portal.navigation import nav_app_list
 from portal.work import ROLE_HOMES, role_homes_for
+from warehouse.reads import views as warehouse_reads
 
 
 class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
@@ -23,6 +24,7 @@ class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
         app_list = super().get_app_list(request, app_label)
         if app_label is not None:  # one app's own page keeps Django's layout
             return app_list
+        app_list = [*app_list, warehouse_reads.nav_entry(self)]  # a page, not a model: what the user may read
         return nav_app_list(app_list, reverse("admin:index", current_app=self.name))
 
     def index(self, request, extra_context=None):
@@ -31,7 +33,7 @@ class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
 
     def get_urls(self):
         home = path("home/<slug:slug>/", self.admin_view(self.role_home_view), name="role_home")
-        return [home, *super().get_urls()]
+        return [home, *warehouse_reads.admin_urls(self), *super().get_urls()]
 
     def role_home_view(self, request, slug):
         home = next((h for h in ROLE_HOMES if h.slug == slug), None)

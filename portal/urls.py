@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/accounts/", include("accounts.api.urls")),
     path("api/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("catalog.api.lineage_urls")),
+    path("api/v1/warehouse/", include("warehouse.reads.urls")),
     path("portal/", include("portal.auditor.urls")),  # auditor portal (issue 8)
 ]

@@ -8,6 +8,7 @@ from governance.demo import seed_audits_and_capa, seed_governance
 from portal.demo import seed_portal
 from submissions.demo import seed_submissions
 from warehouse.demo import seed_warehouse
+from warehouse.reads.demo import seed_warehouse_access
 
 
 class Command(AuditedCommand):
@@ -26,6 +27,7 @@ class Command(AuditedCommand):
             self.stdout.write(submissions_note)
 
         self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
+        self.stdout.write(f"Warehouse access: {seed_warehouse_access()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
