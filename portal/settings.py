@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE["accounts-audit-verify"] = {
     "task": "accounts.tasks.audit_verify",
     "schedule": crontab(hour=3, minute=5),
 }
+# --- warehouse access (issue 16): 00:10 UTC, seal yesterday's access log (and any day missed) ---
+CELERY_BEAT_SCHEDULE["warehouse-access-log-seal"] = {
+    "task": "warehouse.reads.tasks.access_log_seal",
+    "schedule": crontab(hour=0, minute=10),
+}
 # Raw saves are fixture loads (loaddata, test database restores): they bring back rows *with*
 # their trail entries, so logging them again would add a second, unchained copy of history.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
