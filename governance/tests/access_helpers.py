@@ -41,7 +41,8 @@ def policy(role: str, *, layer="", dataset=None, clearance="L2", status=AccessPo
 
 def read(user, table: str, at: datetime, *, roles, columns=(), outcome=AccessLog.Outcome.ALLOWED):
     """One logged read; `columns` are (column, level code or None)."""
+    touched = [{"table": table, "column": c, "level": lv, "masked": False} for c, lv in columns]
     return AccessLog.objects.create(
         user=user, at=at, roles=list(roles), purpose=AccessLog.Purpose.DASHBOARD, outcome=outcome,
-        datasets=[table], columns=[{"table": table, "column": c, "level": lv, "masked": False} for c, lv in columns],
+        datasets=[table], columns=touched,
     )  # fmt: skip
