@@ -114,6 +114,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.view_evidencepackage",
         "submissions.add_evidencepackage",
         "reporting.view_dashboard",
+        # warehouse access reviews and drift (issue 16)
+        "governance.view_accessreview",
+        "governance.change_accessreview",
+        "governance.view_accessreviewitem",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -150,6 +154,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "warehouse.operate_cdcsource",
         "warehouse.view_cdcschemaversion",
         "warehouse.view_cdcevent",
+        # warehouse access reviews and drift (issue 16)
+        "governance.view_accessreview",
+        "governance.change_accessreview",
+        "governance.view_accessreviewitem",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",
