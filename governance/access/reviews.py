@@ -127,8 +127,10 @@ def _apply_revocations(review: AccessReview, signer) -> None:
             )
         elif item.policy.status != item.policy.Status.ACTIVE:
             item.outcome = f"The policy was already {item.policy.get_status_display().lower()}."
+        elif not signer.has_perm("warehouse_reads.approve_accesspolicy"):
+            item.outcome = "Revocation recorded; a policy approver must retire it (the signer may not)."
         else:
-            retire(policy=item.policy, actor=signer, reason=f"{review}: {item.note}")
+            retire(policy=item.policy, actor=signer, note=f"{review}: {item.note}")
             item.outcome = "Policy retired at sign-off."
         item.save()
 
