@@ -50,7 +50,11 @@ NAVIGATION = (
     ),
     NavGroup("submissions", "Regulatory submissions", ("submissions.*",)),
     NavGroup("catalog", "Data catalog", ("catalog.*",)),
-    NavGroup("warehouse", "Warehouse and reporting", ("warehouse.*", "reporting.*", "django_celery_beat.*")),
+    NavGroup(
+        "warehouse",
+        "Warehouse and reporting",
+        ("warehouse.*", "warehouse_reads.*", "reporting.*", "django_celery_beat.*"),
+    ),
     NavGroup("access", "Access and accountability", ("accounts.*", "auth.*", "otp_totp.*", "axes.*")),
 )
 
