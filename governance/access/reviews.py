@@ -106,7 +106,7 @@ def access_review_decide(*, item: AccessReviewItem, decision: str, note: str = "
 def access_review_blockers(review: AccessReview) -> list[str]:
     if review.is_signed:
         return ["The review is already signed off."]
-    pending = review.items.filter(decision=AccessReviewItem.Decision.PENDING).count()
+    pending = review.policy_items.filter(decision=AccessReviewItem.Decision.PENDING).count()
     return [f"{pending} item(s) have no decision yet."] if pending else []
 
 
@@ -120,7 +120,9 @@ def _policy_retire():
 
 def _apply_revocations(review: AccessReview, signer) -> None:
     retire = _policy_retire()
-    for item in review.items.filter(decision=AccessReviewItem.Decision.REVOKE).select_related("policy"):
+    for item in review.policy_items.filter(decision=AccessReviewItem.Decision.REVOKE).select_related(
+        "policy"
+    ):
         if retire is None:
             item.outcome = (
                 "Revocation recorded; retire the policy in Access policies (no retirement service here)."

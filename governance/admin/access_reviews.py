@@ -74,15 +74,17 @@ class AccessReviewAdmin(SignPageMixin, admin.ModelAdmin):
     inlines = [AccessReviewItemInline, SignaturesInline]
 
     def get_queryset(self, request):
-        decided = Q(items__decision=AccessReviewItem.Decision.PENDING)
+        decided = Q(policy_items__decision=AccessReviewItem.Decision.PENDING)
         return (
             super()
             .get_queryset(request)
             .annotate(
-                n_items=Count("items", distinct=True),
-                n_undecided=Count("items", filter=decided, distinct=True),
+                n_items=Count("policy_items", distinct=True),
+                n_undecided=Count("policy_items", filter=decided, distinct=True),
                 n_revokes=Count(
-                    "items", filter=Q(items__decision=AccessReviewItem.Decision.REVOKE), distinct=True
+                    "policy_items",
+                    filter=Q(policy_items__decision=AccessReviewItem.Decision.REVOKE),
+                    distinct=True,
                 ),
             )
         )

@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                     "review",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="items",
+                        related_name="policy_items",
                         to="governance.accessreview",
                     ),
                 ),

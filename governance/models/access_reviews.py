@@ -58,7 +58,7 @@ class AccessReviewItem(models.Model):
         KEEP = "keep", "Keep"
         REVOKE = "revoke", "Revoke"
 
-    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="policy_items")
     policy = models.ForeignKey("warehouse_reads.AccessPolicy", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=150)
     scope = models.CharField(max_length=300, help_text="The layer or dataset the policy reaches.")

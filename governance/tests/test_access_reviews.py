@@ -41,7 +41,7 @@ def open_review(owner):
 
 
 def decide_all(review, owner, decision="keep"):
-    for item in review.items.all():
+    for item in review.policy_items.all():
         access_review_decide(item=item, decision=decision, note="not needed any more", actor=owner)
 
 
@@ -49,7 +49,7 @@ def decide_all(review, owner, decision="keep"):
 def test_opening_snapshots_the_policies_reaching_the_owners_tables(owned, data_steward, executive):
     review = open_review(data_steward)
 
-    items = {i.role: i for i in review.items.all()}
+    items = {i.role: i for i in review.policy_items.all()}
     assert set(items) == {roles.EXECUTIVE, roles.CUSTOMER_VIEWER}  # the curated policy misses her table
     assert items[roles.EXECUTIVE].members == [executive.get_full_name()]
     assert items[roles.EXECUTIVE].last_used_at == datetime(2027, 3, 20, tzinfo=UTC)
@@ -63,7 +63,7 @@ def test_opening_twice_returns_the_same_review_unchanged(owned, data_steward):
     policy(roles.EXECUTIVE, dataset=owned[0])  # a new policy after opening is not added
 
     again = open_review(data_steward)
-    assert again.pk == first.pk and again.items.count() == 2
+    assert again.pk == first.pk and again.policy_items.count() == 2
 
 
 def test_a_malformed_quarter_is_refused(owned, data_steward):
@@ -82,7 +82,7 @@ def test_the_command_opens_this_quarters_review_for_every_data_owner(owned, data
 
 
 def test_only_the_owner_decides_and_a_revoke_needs_a_reason(owned, data_steward, compliance_officer):
-    item = open_review(data_steward).items.first()
+    item = open_review(data_steward).policy_items.first()
 
     with pytest.raises(PermissionDenied):
         access_review_decide(item=item, decision="keep", actor=compliance_officer)
@@ -94,7 +94,7 @@ def test_only_the_owner_decides_and_a_revoke_needs_a_reason(owned, data_steward,
 
 def test_sign_off_waits_for_every_decision(owned, data_steward):
     review = open_review(data_steward)
-    access_review_decide(item=review.items.first(), decision="keep", actor=data_steward)
+    access_review_decide(item=review.policy_items.first(), decision="keep", actor=data_steward)
 
     with pytest.raises(ValidationError, match="1 item"):
         access_review_sign(
@@ -112,7 +112,7 @@ def test_a_wrong_password_signs_nothing_and_changes_nothing(owned, data_steward)
         )
     review.refresh_from_db()
     assert review.status == AccessReview.Status.OPEN and signatures_for(review) == []
-    assert set(review.items.values_list("outcome", flat=True)) == {""}
+    assert set(review.policy_items.values_list("outcome", flat=True)) == {""}
 
 
 def test_signing_off_is_an_approval_signature_and_makes_the_review_read_only(owned, data_steward):
@@ -126,11 +126,11 @@ def test_signing_off_is_an_approval_signature_and_makes_the_review_read_only(own
     assert signed.status == AccessReview.Status.SIGNED
     [(signature, status)] = signatures_for(signed)
     assert signature.meaning == "approval" and status.valid
-    outcomes = set(signed.items.values_list("outcome", flat=True))
+    outcomes = set(signed.policy_items.values_list("outcome", flat=True))
     # Without warehouse's retirement service the decision is recorded and says what is left to do.
     assert all(o.startswith(("Revocation recorded", "Policy retired")) for o in outcomes)
     with pytest.raises(ValidationError, match="signed off"):
-        access_review_decide(item=signed.items.first(), decision="keep", actor=data_steward)
+        access_review_decide(item=signed.policy_items.first(), decision="keep", actor=data_steward)
 
 
 def test_revoked_policies_are_retired_at_sign_off_when_the_service_exists(owned, data_steward):
@@ -164,18 +164,24 @@ def test_review_list_and_page_show_names_and_counts(
 
 def test_the_owner_decides_inline_and_signs_in_the_admin(owned, data_steward, client):
     review = open_review(data_steward)
-    items = list(review.items.order_by("pk"))
+    items = list(review.policy_items.order_by("pk"))
     client.force_login(data_steward)
     form = {
-        "items-TOTAL_FORMS": 2, "items-INITIAL_FORMS": 2,
+        "policy_items-TOTAL_FORMS": 2, "policy_items-INITIAL_FORMS": 2,
         "signatures-accounts-signature-content_type-object_pk-TOTAL_FORMS": 0,
         "signatures-accounts-signature-content_type-object_pk-INITIAL_FORMS": 0,
     }  # fmt: skip
     for n, item in enumerate(items):
-        form.update({f"items-{n}-id": item.pk, f"items-{n}-review": review.pk, f"items-{n}-decision": "keep"})
+        form.update(
+            {
+                f"policy_items-{n}-id": item.pk,
+                f"policy_items-{n}-review": review.pk,
+                f"policy_items-{n}-decision": "keep",
+            }
+        )
     change = reverse("admin:governance_accessreview_change", args=[review.pk])
     assert client.post(change, form).status_code == 302
-    assert set(review.items.values_list("decision", flat=True)) == {"keep"}
+    assert set(review.policy_items.values_list("decision", flat=True)) == {"keep"}
 
     sign = reverse("admin:governance_accessreview_sign", args=[review.pk])
     assert "Signing as" in client.get(sign).text

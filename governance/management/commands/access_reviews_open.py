@@ -12,6 +12,6 @@ class Command(BaseCommand):
         reviews = access_reviews_open_due()
         for review in reviews:
             self.stdout.write(
-                f"{review}: {review.items.count()} item(s), {review.get_status_display().lower()}"
+                f"{review}: {review.policy_items.count()} item(s), {review.get_status_display().lower()}"
             )
         self.stdout.write(f"{len(reviews)} data owner(s) have a review this quarter.")
