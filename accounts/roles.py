@@ -121,6 +121,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.view_evidencepackage",
         "submissions.add_evidencepackage",
         "reporting.view_dashboard",
+        # warehouse access reviews and drift (issue 16)
+        "governance.view_accessreview",
+        "governance.change_accessreview",
+        "governance.view_accessreviewitem",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -170,6 +174,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "warehouse_reads.view_accesslog",
         "warehouse_reads.view_phicolumndailyaccess",
         "warehouse_reads.view_accesslogdigest",
+        # warehouse access reviews and drift (issue 16)
+        "governance.view_accessreview",
+        "governance.change_accessreview",
+        "governance.view_accessreviewitem",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

@@ -31,4 +31,7 @@ class GovernanceConfig(AppConfig):
         register(models.Course)
         register(models.Curriculum, m2m_fields={"courses"})
         register(models.TrainingRecord)
+        # Warehouse access reviews (issue 16): decisions and sign-off state in the trail.
+        register(models.AccessReview)
+        register(models.AccessReviewItem)
         register_penalty(overdue_penalties)

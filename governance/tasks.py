@@ -81,3 +81,11 @@ def flag_overdue(day: str | None = None) -> dict:
     if result["findings"] or result["capas"] or result["checks_due"]:
         logger.warning("Governance past due: %s", result)
     return result
+
+
+@shared_task
+def open_access_reviews() -> list[int]:
+    """Quarterly (issue 16): every data owner gets this quarter's warehouse access review."""
+    from governance.access.reviews import access_reviews_open_due
+
+    return [review.pk for review in access_reviews_open_due()]

@@ -330,6 +330,16 @@ CELERY_BEAT_SCHEDULE["accounts-audit-verify"] = {
     "task": "accounts.tasks.audit_verify",
     "schedule": crontab(hour=3, minute=5),
 }
+# --- warehouse access (issue 16): 00:10 UTC, seal yesterday's access log (and any day missed) ---
+CELERY_BEAT_SCHEDULE["warehouse-access-log-seal"] = {
+    "task": "warehouse.reads.tasks.access_log_seal",
+    "schedule": crontab(hour=0, minute=10),
+}
+# 05:00 UTC on the first day of each quarter: open every data owner's access review.
+CELERY_BEAT_SCHEDULE["governance-access-reviews"] = {
+    "task": "governance.tasks.open_access_reviews",
+    "schedule": crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
+}
 # Raw saves are fixture loads (loaddata, test database restores): they bring back rows *with*
 # their trail entries, so logging them again would add a second, unchained copy of history.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True

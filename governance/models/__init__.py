@@ -1,3 +1,4 @@
+from governance.models.access_reviews import AccessReview, AccessReviewItem
 from governance.models.audits import Audit, AuditTask
 from governance.models.capa import Capa, CapaAction, CapaEvent, EffectivenessCheck
 from governance.models.controls import Control, ControlMapping
@@ -10,6 +11,8 @@ from governance.models.testing import ControlTest, ControlTestSample
 from governance.models.training import Course, Curriculum, TrainingRecord
 
 __all__ = [
+    "AccessReview",
+    "AccessReviewItem",
     "Audit",
     "AuditTask",
     "Capa",
