@@ -66,12 +66,11 @@ class AccessPolicyAdmin(admin.ModelAdmin):
     list_display = [
         "role",
         "scope",
-        "clearance",
-        "row_filter",
+        "clearance_code",
+        "rows",
         "status_label",
-        "version",
-        "proposer",
-        "approvers",
+        "version_label",
+        "people",
     ]
     list_display_links = ["role", "scope"]
     list_filter = ["status", "role", "layer", "clearance"]
@@ -104,6 +103,14 @@ class AccessPolicyAdmin(admin.ModelAdmin):
             return obj.dataset.name
         return f"{obj.get_layer_display()} layer" if obj.layer else "Every layer"
 
+    @admin.display(description="clearance", ordering="clearance__level")
+    def clearance_code(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.clearance, obj.clearance.code)
+
+    @admin.display(description="rows", ordering="row_filter")
+    def rows(self, obj):
+        return "Own organisation" if obj.row_filter == AccessPolicy.RowFilter.OWN_ORGANIZATION else "All"
+
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
         if obj.status == Status.PROPOSED and obj.approved_by_id:
@@ -118,6 +125,14 @@ class AccessPolicyAdmin(admin.ModelAdmin):
     def approvers(self, obj):
         names = [_name(u) for u in (obj.approved_by, obj.second_approved_by) if u]
         return ", ".join(names) or "-"
+
+    @admin.display(description="ver.", ordering="version")
+    def version_label(self, obj):
+        return f"v{obj.version}"
+
+    @admin.display(description="proposed / approved")
+    def people(self, obj):
+        return format_html('{}<div class="help">{}</div>', self.proposer(obj), self.approvers(obj))
 
     @admin.display(description="approval needed")
     def approval_needed(self, obj):
@@ -144,9 +159,13 @@ class AccessPolicyAdmin(admin.ModelAdmin):
             for v in services.access_policy_versions(obj)
         )
         body = format_html_join("", "<tr><td><a href='{}'>{}</a></td>" + "<td>{}</td>" * 6 + "</tr>", rows)
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("Version", "Status", "Clearance", "Rows", "Proposed by", "Approved by", "Proposed")
+        head = format_html_join(
+            "",
+            "<th>{}</th>",
+            [
+                (h,)
+                for h in ("Version", "Status", "Clearance", "Rows", "Proposed by", "Approved by", "Proposed")
+            ],
         )
         return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 

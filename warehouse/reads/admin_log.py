@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin_filters import PersonListFilter
 from accounts.admin_trail import ReadOnlyAdmin
@@ -74,6 +75,10 @@ def access_log_csv_lines(queryset):
         yield writer.writerow([csv_safe(cell) for cell in cells])
 
 
+def _split(names):
+    return (name.partition(".") for name in names)
+
+
 def _listed(values, limit=3) -> str:
     shown = ", ".join(values[:limit])
     return f"{shown} (+{len(values) - limit})" if len(values) > limit else (shown or "-")
@@ -82,14 +87,13 @@ def _listed(values, limit=3) -> str:
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
     list_display = [
-        "at",
+        "when",
         "reader",
-        "role_names",
         "purpose",
         "outcome",
         "tables",
         "masked",
-        "row_count",
+        "rows",
         "duration",
     ]
     list_filter = ["outcome", "purpose", ("user", PersonListFilter)]
@@ -108,23 +112,32 @@ class AccessLogAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # no second COUNT(*) over a log that only grows
     change_list_template = "admin/warehouse_reads/accesslog/change_list.html"
 
-    @admin.display(description="reader", ordering="user__last_name")
-    def reader(self, obj):
-        return person_name(obj.user)
+    @admin.display(description="at (UTC)", ordering="at")
+    def when(self, obj):
+        return f"{obj.at:%Y-%m-%d %H:%M:%S}"
 
-    @admin.display(description="roles")
-    def role_names(self, obj):
-        return ", ".join(obj.roles) or "-"
+    @admin.display(description="reader and roles", ordering="user__last_name")
+    def reader(self, obj):
+        return format_html('{}<div class="help">{}</div>', person_name(obj.user), ", ".join(obj.roles) or "-")
 
     @admin.display(description="datasets")
     def tables(self, obj):
-        return _listed(obj.datasets)
+        # A line may break after the schema ("marts." / "mart_revenue_monthly"), not inside a word.
+        split = ((f"{schema}." if table else schema, table) for schema, _, table in _split(obj.datasets[:3]))
+        more = len(obj.datasets) - 3
+        shown = format_html_join(", ", "{}<wbr>{}", split) or "-"
+        return format_html("{} (+{})", shown, more) if more > 0 else shown
 
-    @admin.display(description="masked columns")
+    @admin.display(description="masked")
     def masked(self, obj):
-        return _listed(obj.masked_columns)
+        # The table is in the datasets column; the column name alone keeps the cell short.
+        return _listed([name.rsplit(".", 1)[-1] for name in obj.masked_columns], limit=2)
 
-    @admin.display(description="duration", ordering="duration_ms")
+    @admin.display(description="rows", ordering="row_count")
+    def rows(self, obj):
+        return "-" if obj.row_count is None else obj.row_count
+
+    @admin.display(description="time", ordering="duration_ms")
     def duration(self, obj):
         return f"{obj.duration_ms} ms"
 
