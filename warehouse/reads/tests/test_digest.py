@@ -161,3 +161,11 @@ def test_verify_finds_a_rewritten_digest(reads):
 
     report = access_log_verify()
     assert report.first_bad_day == MAR_1
+
+
+def test_beat_seals_shortly_after_midnight_utc(settings):
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["warehouse-access-log-seal"]
+    assert entry["task"] in app.tasks
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {10})
