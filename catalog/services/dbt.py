@@ -21,8 +21,9 @@ from catalog.services.dbt_columns import (
     check_catalog,
     dbt_columns_import,
     declared_level,
-    level_clear,
+    meta_classification,
     node_meta,
+    undeclared_levels_clear,
 )
 from catalog.services.dbt_removed import dbt_mark_removed
 
@@ -82,9 +83,12 @@ def _layer(node: dict) -> str:
     return Dataset.Layer.CURATED
 
 
-def _dataset(node: dict, adapter: str, report: DbtImportReport, entries: dict, current: set) -> Dataset:
+def _dataset(
+    node: dict, adapter: str, report: DbtImportReport, entries: dict, current: set, declared
+) -> Dataset:
     namespace, name = dbt_node_dataset(node, adapter)
-    level = declared_level(Dataset.objects.filter(namespace=namespace, name=name).first(), node_meta(node))
+    meta = node_meta(node)
+    level = declared_level(Dataset.objects.filter(namespace=namespace, name=name).first(), meta)
     dataset, created = dataset_upsert(
         namespace=namespace,
         name=name,
@@ -93,13 +97,15 @@ def _dataset(node: dict, adapter: str, report: DbtImportReport, entries: dict, c
         description=node.get("description") or None,
         layer=_layer(node),
         tags=sorted(node.get("tags") or []) or None,
-        **{k: v for k, v in level.items() if k != "clear"},
+        **level,
     )
-    if level.get("clear"):
-        level_clear(dataset)
+    if meta_classification(meta) is not None:
+        declared.add(dataset.pk)
     report.datasets_created += created
     report.datasets_updated += not created
-    imported, removed = dbt_columns_import(dataset=dataset, node=node, entry=entries.get(node["unique_id"]))
+    imported, removed = dbt_columns_import(
+        dataset=dataset, node=node, entry=entries.get(node["unique_id"]), declared=declared
+    )
     report.columns += imported
     report.columns_removed += removed
     return dataset
@@ -202,7 +208,12 @@ def dbt_import(manifest_path, run_results_path=None, *, actor, catalog_path=None
     relations = {uid: n for uid, n in nodes.items() if n.get("resource_type") in RELATION_TYPES | {"source"}}
     entries, current = catalog_relations(catalog), set(relations)
     with transaction.atomic():
-        datasets = {uid: _dataset(node, adapter, report, entries, current) for uid, node in relations.items()}
+        declared: set = set()  # the levels this import's nodes declare: datasets and (dataset, column)
+        datasets = {
+            uid: _dataset(node, adapter, report, entries, current, declared)
+            for uid, node in relations.items()
+        }
+        undeclared_levels_clear(datasets=set(datasets.values()), declared=declared)
         _edges(manifest, datasets, report)
         _checks(manifest, datasets, report)
         report.datasets_removed, report.checks_removed = dbt_mark_removed(

@@ -47,14 +47,25 @@ PROTECTED = {ClassificationSource.STEWARD, ClassificationSource.SUGGESTION}
 
 def declared_level(instance: Column | Dataset | None, meta: dict) -> dict:
     """The fields a dbt import sets for a declared level: none over a steward's or a confirmed
-    suggestion's choice; a level no longer declared is cleared (the pipeline derives it again)."""
-    current = instance.classification_source if instance is not None else ""
-    if current in PROTECTED:
-        return {}
+    suggestion's choice."""
     level = meta_classification(meta)
-    if level is not None:
-        return {"classification": level, "classification_source": ClassificationSource.DBT_META}
-    return {"clear": current == ClassificationSource.DBT_META}
+    current = instance.classification_source if instance is not None else ""
+    if level is None or current in PROTECTED:
+        return {}
+    return {"classification": level, "classification_source": ClassificationSource.DBT_META}
+
+
+def undeclared_levels_clear(*, datasets, declared: set) -> None:
+    """Clear the dbt-declared levels that no node of this import declares any more (the pipeline
+    derives them again). Done after all nodes, as a seed and its source are one table."""
+    DBT_META = ClassificationSource.DBT_META
+    for dataset in datasets:
+        if dataset.classification_source == DBT_META and dataset.pk not in declared:
+            level_clear(dataset)
+    columns = Column.objects.filter(dataset__in=[d.pk for d in datasets], classification_source=DBT_META)
+    for column in columns:
+        if (column.dataset_id, column.name) not in declared:
+            level_clear(column)
 
 
 def level_clear(instance: Column | Dataset) -> None:
@@ -86,8 +97,10 @@ def _specs(node: dict, entry: dict | None) -> list[dict]:
     return specs
 
 
-def dbt_columns_import(*, dataset: Dataset, node: dict, entry: dict | None) -> tuple[int, int]:
+def dbt_columns_import(*, dataset: Dataset, node: dict, entry: dict | None, declared: set) -> tuple[int, int]:
     """Create or update the relation's columns; with a catalog entry, mark the missing ones removed.
+
+    `declared` collects (dataset id, column name) of the levels the node declares.
 
     Returns (columns imported, columns marked removed). Every write is a saved row (audited).
     """
@@ -95,18 +108,17 @@ def dbt_columns_import(*, dataset: Dataset, node: dict, entry: dict | None) -> t
     specs = _specs(node, entry)
     for spec in specs:
         doc = spec["doc"]
-        level = declared_level(known.get(spec["name"]), node_meta(doc))
-        column, _ = column_upsert(
+        if meta_classification(node_meta(doc)) is not None:
+            declared.add((dataset.pk, spec["name"]))
+        column_upsert(
             dataset=dataset,
             known=known,
             name=spec["name"],
             description=doc.get("description") or None,
             data_type=spec["data_type"] or None,
             ordinal_position=spec["ordinal_position"],
-            **{k: v for k, v in level.items() if k != "clear"},
+            **declared_level(known.get(spec["name"]), node_meta(doc)),
         )
-        if level.get("clear"):
-            level_clear(column)
     if entry is None:
         return len(specs), 0
     present = {spec["name"] for spec in specs}
