@@ -77,7 +77,7 @@ def table_preview(request, table, *, site):
         "row_filter": row_filters.get(outcome.log.row_filter, ""),
         "rows": [list(row.values()) for row in outcome.data.to_pylist()],
         "preview_rows": PREVIEW_ROWS,
-        "export_max_rows": EXPORT_MAX_ROWS,
+        "export_max_rows": f"{EXPORT_MAX_ROWS:,}",
     }
     return TemplateResponse(request, "warehouse_reads/preview.html", context)
 
