@@ -97,8 +97,8 @@ def _role_views(engine: Engine, role: Group) -> list[GovernedView]:
 def _view(engine: Engine, role: Group, source: str, access, methods) -> GovernedView | None:
     table = table_lookup(source, engine.config)
     own = access.row_filter == AccessPolicy.RowFilter.OWN_ORGANIZATION
-    if own and TENANT_COLUMN not in table.columns:
-        return None  # the read path refuses such reads too
+    if not table.columns or (own and TENANT_COLUMN not in table.columns):
+        return None  # nothing the catalog lists, or no tenant to filter on: the read path refuses too
     target = governed_dataset(role)
     select, masked = [], []
     for column in table.columns.values():
