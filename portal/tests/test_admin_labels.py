@@ -56,6 +56,7 @@ def test_audit_trail_filter_lists_only_the_projects_models(client, compliance_of
             "Accounts and access",
             "Data catalog",
             "Warehouse",
+            "Warehouse access",
             "Governance",
             "Regulatory submissions",
             "Reporting",

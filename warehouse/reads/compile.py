@@ -154,7 +154,7 @@ def _aggregate_select(ctx: _Context):
 
 def _aggregate(ctx: _Context, aggregate: Aggregate) -> str:
     function = aggregate.function
-    if function not in AGGREGATES:
+    if not isinstance(function, str) or function not in AGGREGATES:
         raise ReadInvalid(
             f"Unknown aggregate function {function!r}; use one of {', '.join(sorted(AGGREGATES))}."
         )
@@ -183,7 +183,7 @@ def _filters(filters) -> tuple:
 
 
 def _filter(ctx: _Context, item: Filter) -> str:
-    if item.op not in FILTER_OPS:
+    if not isinstance(item.op, str) or item.op not in FILTER_OPS:
         raise ReadInvalid(f"Unknown filter operator {item.op!r}; use one of {', '.join(sorted(FILTER_OPS))}.")
     expr = ctx.expression(item.column)
     value = item.value

@@ -54,7 +54,7 @@ def governed_read(
         "user": user,
         "roles": [name for _, name in roles],
         "purpose": purpose,
-        "table": str(getattr(query, "table", "")),
+        "table": str(getattr(query, "table", ""))[:300],
         "request_id": request_id,
         "job": job,
         "engine": config.backend,

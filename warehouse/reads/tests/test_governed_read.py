@@ -278,3 +278,8 @@ def test_readable_tables_lists_what_each_role_may_read(
     assert listed(auditor) == []
     grant_dataset(auditor, catalog, compliance_officer)
     assert listed(auditor) == [(TABLE, "L2", "none")]
+
+
+def test_ordering_by_a_masked_column_follows_the_masked_values(warehouse, catalog, executive):
+    result = read(executive, warehouse, columns=("email",), order_by=("-email",))
+    assert result.data.column("email").to_pylist() == sorted((token(r[4]) for r in ROWS), reverse=True)
