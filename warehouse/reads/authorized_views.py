@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils.text import slugify
@@ -49,19 +50,19 @@ def governed_dataset(role: Group) -> str:
 def authorized_views_apply(*, engine: Engine, roles=None) -> list[GovernedView]:
     """Create or replace every role's governed views and authorize them; returns what was made.
 
-    Idempotent: views are replaced, access entries added once, and views of tables a role no
-    longer reads are dropped from its governed dataset.
+    Idempotent: views are replaced, access entries added once; views of tables a role no longer
+    reads are dropped, with their access entries.
     """
-    roles = list(
-        roles if roles is not None else Group.objects.filter(warehouse_policies__status="active").distinct()
-    )
+    if roles is None:  # every role with a policy, retired ones too: their views must go
+        roles = Group.objects.filter(warehouse_policies__isnull=False).distinct()
+    roles = list(roles)
     _write_key(engine)
     made = []
     for role in roles:
         views = _role_views(engine, role)
         _drop_stale(engine, governed_dataset(role), {v.view for v in views})
         made += views
-    _authorize(engine, made)
+    _authorize(engine, made, roles)
     return made
 
 
@@ -96,8 +97,8 @@ def _role_views(engine: Engine, role: Group) -> list[GovernedView]:
 def _view(engine: Engine, role: Group, source: str, access, methods) -> GovernedView | None:
     table = table_lookup(source, engine.config)
     own = access.row_filter == AccessPolicy.RowFilter.OWN_ORGANIZATION
-    if own and TENANT_COLUMN not in table.columns:
-        return None  # the read path refuses such reads too
+    if not table.columns or (own and TENANT_COLUMN not in table.columns):
+        return None  # nothing the catalog lists, or no tenant to filter on: the read path refuses too
     target = governed_dataset(role)
     select, masked = [], []
     for column in table.columns.values():
@@ -138,15 +139,11 @@ def _members_sql(engine: Engine, target: str) -> str:
 
 
 def _write_key(engine: Engine) -> None:
-    import pyarrow as pa
-
     engine.write_arrow(f"{KEYS_DATASET}.token_key", pa.table({"key": [settings.WAREHOUSE_TOKEN_KEY]}))
 
 
 def _write_members(engine: Engine, role: Group, target: str) -> None:
     """The role's active users (as BigQuery sees them: their e-mail) and their organisation's tenant."""
-    import pyarrow as pa
-
     tenants = dict(TenantKey.objects.values_list("organization_id", "tenant_id"))
     users = role.user_set.filter(is_active=True, organization__isnull=False).exclude(email="")
     rows = [(u.email, tenants[u.organization_id]) for u in users if u.organization_id in tenants]
@@ -164,7 +161,7 @@ def _ensure_dataset(engine: Engine, dataset: str) -> None:
 
 
 def _drop_stale(engine: Engine, dataset: str, keep: set[str]) -> None:
-    from google.api_core.exceptions import NotFound
+    from google.api_core.exceptions import NotFound  # the BigQuery extra: imported only here
 
     try:
         existing = list(engine.client.list_tables(_dataset_id(engine, dataset)))
@@ -172,24 +169,35 @@ def _drop_stale(engine: Engine, dataset: str, keep: set[str]) -> None:
         return
     for table in existing:
         if table.table_type == "VIEW" and table.table_id not in keep:
-            engine.client.delete_table(table, not_found_ok=True)
+            # DDL, not the tables API: the emulator fails deleting a view through the API
+            engine.execute(f"drop view if exists {engine.quote(f'{dataset}.{table.table_id}')}")
 
 
-def _authorize(engine: Engine, views: list[GovernedView]) -> None:
-    """Add each view to its source dataset's access entries (once), and the key table's dataset."""
-    by_source: dict[str, list[GovernedView]] = {}
+def _authorize(engine: Engine, views: list[GovernedView], roles) -> None:
+    """Make the source datasets' view entries for these roles exactly `views`: each view on its
+    source and on the key table's dataset; entries of views no longer made are removed."""
+    from google.api_core.exceptions import NotFound
+
+    prefix = engine.config.dataset_prefix
+    ours = {prefix + governed_dataset(role) for role in roles}
+    wanted: dict[str, list] = {}
     for view in views:
-        by_source.setdefault(view.source.split(".")[0], []).append(view)
-        by_source.setdefault(KEYS_DATASET, []).append(view)
-    for source, authorized in by_source.items():
-        dataset = engine.client.get_dataset(_dataset_id(engine, source))
-        entries = list(dataset.access_entries)
-        for view in authorized:
-            reference = {"projectId": engine.config.bigquery_project, "tableId": view.view}
-            reference["datasetId"] = engine.config.dataset_prefix + view.dataset
-            entry = engine.bq.AccessEntry(None, "view", reference)
-            if entry not in entries:
-                entries.append(entry)
+        reference = {"projectId": engine.config.bigquery_project, "tableId": view.view}
+        entry = engine.bq.AccessEntry(None, "view", {**reference, "datasetId": prefix + view.dataset})
+        for source in (view.source.split(".")[0], KEYS_DATASET):
+            wanted.setdefault(source, []).append(entry)
+    sources = {name.split(".")[0] for name in warehouse_datasets(engine.config)} | set(wanted)
+    for source in [*sorted(s for s in sources if not s.startswith(PREFIX)), KEYS_DATASET]:
+        try:
+            dataset = engine.client.get_dataset(_dataset_id(engine, source))
+        except NotFound:  # listed in the catalog, not built in this project
+            continue
+        kept = [e for e in dataset.access_entries if not _entry_of(e, ours)]
+        entries = kept + [e for e in wanted.get(source, []) if e not in kept]
         if entries != list(dataset.access_entries):
             dataset.access_entries = entries
             engine.client.update_dataset(dataset, ["access_entries"])
+
+
+def _entry_of(entry, governed: set[str]) -> bool:
+    return entry.entity_type == "view" and entry.entity_id.get("datasetId") in governed

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from catalog.models import Dataset
 from catalog.tests.factories import ColumnFactory, DatasetFactory, level
 from warehouse.engine import EngineConfig, get_engine
-from warehouse.reads.models import AccessLog, LevelMasking
+from warehouse.reads.models import AccessLog, AccessPolicy, LevelMasking
 from warehouse.reads.query import Aggregate, Filter, ReadDenied, ReadInvalid, ReadQuery
 from warehouse.reads.service import governed_read
 from warehouse.reads.tests.conftest import COLUMNS, ROWS, TABLE, grant_dataset
@@ -220,12 +220,31 @@ def test_authorized_views_mask_as_the_read_path_does(
         ).view_query
         or ""
     )
-    source = bigquery.client.get_dataset(f"{bigquery.config.bigquery_project}.marts")
-    views = sorted(e.entity_id["datasetId"] for e in source.access_entries if e.entity_type == "view")
-    assert views == ["governed_customer_viewer", "governed_data_steward", "governed_executive"]
+    assert view_datasets(bigquery) == [
+        "governed_customer_viewer",
+        "governed_data_steward",
+        "governed_executive",
+    ]
     call_command("warehouse_authorized_views")  # again: replaced, not added twice
+    assert view_datasets(bigquery) == [
+        "governed_customer_viewer",
+        "governed_data_steward",
+        "governed_executive",
+    ]
+
+    AccessPolicy.objects.filter(role__name="Executive").update(status=AccessPolicy.Status.RETIRED)
+    call_command("warehouse_authorized_views")  # the executive's view goes, with its entry
+    assert view_datasets(bigquery) == ["governed_customer_viewer", "governed_data_steward"]
+    assert [
+        t.table_id
+        for t in bigquery.client.list_tables(f"{bigquery.config.bigquery_project}.governed_executive")
+    ] == []
+
+
+def view_datasets(bigquery) -> list[str]:
+    """The governed datasets whose views are authorized on `marts`."""
     source = bigquery.client.get_dataset(f"{bigquery.config.bigquery_project}.marts")
-    assert len([e for e in source.access_entries if e.entity_type == "view"]) == 3
+    return sorted(e.entity_id["datasetId"] for e in source.access_entries if e.entity_type == "view")
 
 
 @pytest.mark.django_db
