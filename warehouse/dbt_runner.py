@@ -142,16 +142,36 @@ def run(
     if full_refresh:
         args.append("--full-refresh")
     progress = _Progress(on_progress)
-    outcome = dbtRunner(callbacks=[progress]).invoke(args)
-    result = DbtRunResult(success=bool(outcome.success), command=args[:1] + (select or []))
-    if outcome.exception is not None:
-        result.error = f"dbt could not run: {outcome.exception}"
-    result.nodes = _nodes(outcome.result)
-    (target.target_path / "catalog.json").unlink(missing_ok=True)  # never a previous run's
-    if with_catalog and outcome.exception is None:
-        _generate_catalog(target)
+    try:
+        outcome = dbtRunner(callbacks=[progress]).invoke(args)
+        result = DbtRunResult(success=bool(outcome.success), command=args[:1] + (select or []))
+        if outcome.exception is not None:
+            result.error = f"dbt could not run: {outcome.exception}"
+        result.nodes = _nodes(outcome.result)
+        (target.target_path / "catalog.json").unlink(missing_ok=True)  # never a previous run's
+        if with_catalog and outcome.exception is None:
+            _generate_catalog(target)
+    finally:
+        _release_duckdb()
     _artifacts(target, result, keep_artifacts_in)
     return result
+
+
+def _release_duckdb() -> None:
+    """Close the connection dbt-duckdb keeps to the warehouse file for the life of the process.
+
+    Left open (read-write), it makes every later read-only open of the same file in this process
+    fail ("different configuration"): the governed read path after an in-process run, as in
+    `seed_demo` or a worker without a broker. The next dbt invocation opens a fresh one.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # dbt-bigquery only
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None and hasattr(environment, "close"):
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def _common_args(target: DbtTarget) -> list[str]:
