@@ -37,3 +37,11 @@ def upload(name="review.csv", content=b"user,decision\nana,keep\n"):
 
 
 OCT_1, OCT_31 = date(2026, 10, 1), date(2026, 10, 31)
+
+
+@pytest.fixture
+def without_default_policies(db):
+    """Start from no warehouse access policy (the migration's defaults would be counted too)."""
+    from warehouse.reads.models import AccessPolicy
+
+    AccessPolicy.objects.all().delete()

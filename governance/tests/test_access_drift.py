@@ -10,7 +10,7 @@ from governance.access.drift import access_drift, applied_treatments
 from governance.access.usage import unused_access
 from governance.tests.access_helpers import policy, raw_table, read, warehouse_table
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_default_policies")]
 
 NOW = datetime(2027, 4, 2, 12, tzinfo=UTC)
 

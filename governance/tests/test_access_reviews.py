@@ -17,7 +17,7 @@ from governance.tests.access_helpers import policy, read, warehouse_table
 from governance.tests.capa_helpers import request_for
 from warehouse.reads.models import AccessPolicy
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_default_policies")]
 
 NOW = datetime(2027, 4, 2, 12, tzinfo=UTC)
 
