@@ -31,4 +31,8 @@ class GovernanceConfig(AppConfig):
         register(models.Course)
         register(models.Curriculum, m2m_fields={"courses"})
         register(models.TrainingRecord)
+        # Data health: expectations, stale episodes and anomaly acknowledgements (issue 20).
+        register(models.FreshnessSla)
+        register(models.FreshnessIncident)
+        register(models.MetricAnomaly)
         register_penalty(overdue_penalties)
