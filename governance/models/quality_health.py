@@ -1,5 +1,7 @@
 """Data health: freshness expectations and stale-data incidents, key-metric history and anomalies."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -21,7 +23,9 @@ class FreshnessSla(models.Model):
         verbose_name = "freshness SLA"
         verbose_name_plural = "freshness SLAs"
         constraints = [
-            models.CheckConstraint(condition=models.Q(max_age__gt=0), name="freshness_sla_positive")
+            models.CheckConstraint(
+                condition=models.Q(max_age__gt=timedelta(0)), name="freshness_sla_positive"
+            )
         ]
 
     def __str__(self):
