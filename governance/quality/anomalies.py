@@ -155,14 +155,23 @@ def anomalies_detect(*, day: date, lookback_days: int = 1) -> list[MetricAnomaly
 
 
 @transaction.atomic
-def metric_anomaly_acknowledge(*, anomaly_id: int, note: str, actor) -> MetricAnomaly:
-    """A steward's acknowledgement: who, when and why. Once only; a note is required."""
-    anomaly = MetricAnomaly.objects.select_for_update().get(pk=anomaly_id)
+def metric_anomalies_acknowledge(*, anomaly_ids: list[int], note: str, actor) -> list[MetricAnomaly]:
+    """A steward's acknowledgement: who, when and why, once per anomaly; a note is required.
+
+    All or nothing: when one of them was acknowledged already, none is changed.
+    """
     if not note.strip():
         raise ValidationError("Write a note: what caused the anomaly, or why it needs no action.")
-    if anomaly.acknowledged_at is not None:
-        raise ValidationError(f"{anomaly} was already acknowledged by {anomaly.acknowledged_by}.")
-    anomaly.acknowledged_by, anomaly.acknowledged_at, anomaly.note = actor, timezone.now(), note.strip()
-    anomaly.full_clean()
-    anomaly.save()
-    return anomaly
+    anomalies = list(MetricAnomaly.objects.select_for_update().filter(pk__in=anomaly_ids).order_by("pk"))
+    done = [a for a in anomalies if a.acknowledged_at is not None]
+    if done:
+        names = "; ".join(f"{a} by {a.acknowledged_by}" for a in done)
+        raise ValidationError(
+            f"Already acknowledged, nothing changed: {names}. Leave these out and try again."
+        )
+    now = timezone.now()
+    for anomaly in anomalies:
+        anomaly.acknowledged_by, anomaly.acknowledged_at, anomaly.note = actor, now, note.strip()
+        anomaly.full_clean()
+        anomaly.save()
+    return anomalies
