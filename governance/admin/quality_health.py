@@ -161,10 +161,9 @@ class MetricAnomalyAdmin(ReadOnlyAdmin):
         note = request.POST.get("note", "")
         if "confirm" in request.POST:
             try:
-                done = [
-                    metric_anomalies_acknowledge(anomaly_id=a.pk, note=note, actor=request.user)
-                    for a in queryset
-                ]
+                done = metric_anomalies_acknowledge(
+                    anomaly_ids=[a.pk for a in queryset], note=note, actor=request.user
+                )
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
