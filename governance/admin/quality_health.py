@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.admin_trail import ReadOnlyAdmin
 from governance.models import FreshnessIncident, FreshnessSla, MetricAnomaly, MetricPoint
@@ -13,6 +14,14 @@ from governance.quality.anomalies import metric_anomalies_acknowledge
 
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _moment(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
 
 
 def _duration(delta) -> str:
@@ -55,8 +64,7 @@ class IncidentStateFilter(admin.SimpleListFilter):
 
 @admin.register(FreshnessIncident)
 class FreshnessIncidentAdmin(ReadOnlyAdmin):
-    list_display = ["dataset_name", "layer", "steward", "opened_at", "state", "lasted", "allowed_age",
-                    "newest_data", "notified"]  # fmt: skip
+    list_display = ["dataset_name", "steward", "opened", "state", "allowed_age", "newest_data"]
     list_filter = [IncidentStateFilter, "dataset__layer", ("opened_at", admin.DateFieldListFilter)]
     search_fields = ["dataset__name", "notified"]
     list_select_related = ["dataset", "dataset__steward"]
@@ -71,37 +79,43 @@ class FreshnessIncidentAdmin(ReadOnlyAdmin):
     def dataset_name(self, obj):
         return obj.dataset.name
 
-    @admin.display(description="layer", ordering="dataset__layer")
-    def layer(self, obj):
-        return obj.dataset.get_layer_display()
-
     @admin.display(description="steward")
     def steward(self, obj):
         return _person(obj.dataset.steward) or "data stewards"
 
     @admin.display(description="state")
     def state(self, obj):
-        return "Open" if obj.closed_at is None else f"Closed {obj.closed_at:%Y-%m-%d %H:%M}"
-
-    @admin.display(description="lasted")
-    def lasted(self, obj):
-        return _duration((obj.closed_at or timezone.now()) - obj.opened_at)
+        lasted = _duration((obj.closed_at or timezone.now()) - obj.opened_at)
+        return f"Open for {lasted}" if obj.closed_at is None else f"Closed after {lasted}"
 
     @admin.display(description="allowed age")
     def allowed_age(self, obj):
-        return f"{_duration(obj.max_age)} ({obj.expectation_source})"
+        source = (
+            "by hand"
+            if obj.expectation_source.startswith("set by hand")
+            else obj.expectation_source.split(" (")[0]
+        )
+        return f"{_duration(obj.max_age)}, {source}"
 
-    @admin.display(description="newest data then", ordering="data_as_of")
+    @admin.display(description="opened", ordering="opened_at")
+    def opened(self, obj):
+        return _moment(obj.opened_at)
+
+    @admin.display(description="newest data", ordering="data_as_of")
     def newest_data(self, obj):
-        return obj.data_as_of or "never"
+        return _moment(obj.data_as_of) if obj.data_as_of else "never"
 
 
 @admin.register(MetricPoint)
 class MetricPointAdmin(ReadOnlyAdmin):
-    list_display = ["day", "metric", "subject", "value"]
+    list_display = ["day", "metric", "subject", "value_shown"]
     list_filter = ["metric", ("day", admin.DateFieldListFilter)]
     search_fields = ["metric", "subject"]
     date_hierarchy = "day"
+
+    @admin.display(description="value", ordering="value")
+    def value_shown(self, obj):
+        return _number(obj.value)
 
 
 class AcknowledgedFilter(admin.SimpleListFilter):
@@ -119,8 +133,7 @@ class AcknowledgedFilter(admin.SimpleListFilter):
 
 @admin.register(MetricAnomaly)
 class MetricAnomalyAdmin(ReadOnlyAdmin):
-    list_display = ["day", "metric", "subject", "value_shown", "expected_shown", "change", "score_shown",
-                    "acknowledged", "note"]  # fmt: skip
+    list_display = ["day", "series", "value_shown", "expected_shown", "change", "acknowledged"]
     list_filter = [AcknowledgedFilter, "metric", ("day", admin.DateFieldListFilter)]
     search_fields = ["metric", "subject", "note"]
     list_select_related = ["acknowledged_by"]
@@ -133,27 +146,33 @@ class MetricAnomalyAdmin(ReadOnlyAdmin):
     def has_acknowledge_permission(self, request):
         return request.user.has_perm("governance.acknowledge_metricanomaly")
 
+    @admin.display(description="metric", ordering="metric")
+    def series(self, obj):
+        return f"{obj.metric}: {obj.subject}" if obj.subject else obj.metric
+
     @admin.display(description="value", ordering="value")
     def value_shown(self, obj):
-        return f"{obj.value:,.4g}"
+        return _number(obj.value)
 
-    @admin.display(description="usual (median)")
+    @admin.display(description="usual")
     def expected_shown(self, obj):
-        return f"{obj.expected:,.4g}"
+        return _number(obj.expected)
 
-    @admin.display(description="change")
+    @admin.display(description="change (robust z)", ordering="score")
     def change(self, obj):
-        return f"{(obj.value - obj.expected) / obj.expected:+.0%}" if obj.expected else "from 0"
-
-    @admin.display(description="robust z", ordering="score")
-    def score_shown(self, obj):
-        return f"{obj.score:+.1f}"
+        change = f"{(obj.value - obj.expected) / obj.expected:+.0%}" if obj.expected else "from 0"
+        return f"{change} (z {obj.score:+.1f})"
 
     @admin.display(description="acknowledged")
     def acknowledged(self, obj):
         if obj.acknowledged_at is None:
             return "waiting"
-        return f"{_person(obj.acknowledged_by)}, {obj.acknowledged_at:%Y-%m-%d}"
+        return format_html(
+            '<span title="{}">{}, {}</span>',
+            obj.note,
+            _person(obj.acknowledged_by),
+            _moment(obj.acknowledged_at),
+        )
 
     @admin.action(description="Acknowledge with a note", permissions=["acknowledge"])
     def acknowledge(self, request, queryset):

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import MetricAnomaly, MetricPoint
@@ -162,3 +164,21 @@ def test_only_holders_of_the_acknowledge_permission_see_the_action(client, execu
     )
     client.force_login(executive)
     assert client.get(reverse("admin:governance_metricanomaly_changelist")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_anomaly_list_costs_the_same_queries_for_many_rows(client, data_steward):
+    client.force_login(data_steward)
+    url = reverse("admin:governance_metricanomaly_changelist")
+
+    def queries_for(rows: int) -> int:
+        for n in range(rows):
+            anomaly(subject=f"model_{rows}_{n}", acknowledged_by=data_steward,
+                    acknowledged_at=datetime(2026, 11, 21, tzinfo=UTC))  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.content.decode().count(data_steward.get_full_name()) >= rows
+        return len(queries)
+
+    client.get(url)  # the first request of a session costs a few more (session, permissions)
+    assert queries_for(1) == queries_for(30)

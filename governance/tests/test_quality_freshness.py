@@ -154,3 +154,34 @@ def test_removing_the_dataset_from_the_catalog_closes_its_episode():
 )
 def test_schedule_interval_reads_crontabs_and_plain_intervals(entry, interval):
     assert schedule_interval(entry) == interval
+
+
+def test_the_incident_list_filters_open_episodes_and_shows_stewards_by_name(client, data_steward):
+    for n in range(5):
+        dataset = built(f"mart_{n}", "marts", minutes_ago=500, steward=data_steward)
+        FreshnessIncident.objects.create(
+            dataset=dataset, opened_at=at(60), max_age=timedelta(hours=2), expectation_source="job hourly",
+            closed_at=at(1) if n % 2 else None,
+        )  # fmt: skip
+    url = "/admin/governance/freshnessincident/"
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(data_steward)
+        page = client.get(url, {"state": "open"})
+
+    assert "3 freshness incidents" in page.content.decode()
+    assert data_steward.get_full_name() in page.content.decode()
+    assert "Open for 1 h" in page.content.decode()
+
+
+def test_the_incident_list_costs_the_same_queries_for_many_rows(
+    client, data_steward, django_assert_max_num_queries
+):
+    client.force_login(data_steward)
+    for n in range(30):
+        dataset = built(f"mart_q{n}", "marts", minutes_ago=500, steward=data_steward)
+        FreshnessIncident.objects.create(
+            dataset=dataset, opened_at=at(60), max_age=timedelta(hours=2), expectation_source="job hourly"
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get("/admin/governance/freshnessincident/").status_code == 200
