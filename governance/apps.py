@@ -34,4 +34,8 @@ class GovernanceConfig(AppConfig):
         # Warehouse access reviews (issue 16): decisions and sign-off state in the trail.
         register(models.AccessReview)
         register(models.AccessReviewItem)
+        # Data health: expectations, stale episodes and anomaly acknowledgements (issue 20).
+        register(models.FreshnessSla)
+        register(models.FreshnessIncident)
+        register(models.MetricAnomaly)
         register_penalty(overdue_penalties)

@@ -89,3 +89,22 @@ def open_access_reviews() -> list[int]:
     from governance.access.reviews import access_reviews_open_due
 
     return [review.pk for review in access_reviews_open_due()]
+
+
+@shared_task
+def check_freshness() -> dict:
+    """Beat, every 5 minutes: open one incident per stale episode (and alert), close fresh ones."""
+    from governance.quality.freshness import freshness_check
+
+    result = freshness_check()
+    return {"checked": result.checked, "opened": result.opened, "closed": result.closed}
+
+
+@shared_task
+def detect_metric_anomalies(day: str | None = None) -> int:
+    """Beat, daily: record the day's key metrics, then record the anomalies among them."""
+    from governance.quality.anomalies import anomalies_detect, metric_points_record
+
+    day = date.fromisoformat(day) if day else timezone.localdate()
+    metric_points_record(day=day)
+    return len(anomalies_detect(day=day))

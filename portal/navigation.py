@@ -49,7 +49,17 @@ NAVIGATION = (
         ),
     ),
     NavGroup("submissions", "Regulatory submissions", ("submissions.*",)),
-    NavGroup("catalog", "Data catalog", ("catalog.*",)),
+    NavGroup(
+        "catalog",
+        "Data catalog",
+        (
+            "catalog.*",
+            "governance.freshnesssla",
+            "governance.freshnessincident",
+            "governance.metricpoint",
+            "governance.metricanomaly",
+        ),
+    ),
     NavGroup(
         "warehouse",
         "Warehouse and reporting",

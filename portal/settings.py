@@ -319,6 +319,16 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "governance.tasks.record_readiness_scores",
             "schedule": crontab(minute=0, hour=4),
         },
+        # Every 5 minutes (the events job's pace): stale-data incidents, one alert per episode.
+        "governance-quality-freshness": {
+            "task": "governance.tasks.check_freshness",
+            "schedule": crontab(minute="*/5"),
+        },
+        # 04:30 UTC every day, after the daily warehouse build: key metrics and their anomalies.
+        "governance-quality-anomalies": {
+            "task": "governance.tasks.detect_metric_anomalies",
+            "schedule": crontab(minute=30, hour=4),
+        },
     }
 )
 

@@ -1,3 +1,13 @@
 """Governance admin: display and navigation; every write goes through governance.services."""
 
-from governance.admin import access_reviews, audits, capa, controls, evidence, frameworks, scores, training  # noqa: F401
+from governance.admin import (  # noqa: F401
+    access_reviews,
+    audits,
+    capa,
+    controls,
+    evidence,
+    frameworks,
+    quality_health,
+    scores,
+    training,
+)

@@ -6,6 +6,7 @@ from governance.models.deviations import Deviation
 from governance.models.evidence import Evidence, EvidenceEvent
 from governance.models.findings import Finding
 from governance.models.frameworks import Criterion, Framework
+from governance.models.quality_health import FreshnessIncident, FreshnessSla, MetricAnomaly, MetricPoint
 from governance.models.scores import ReadinessScore, Snapshot
 from governance.models.testing import ControlTest, ControlTestSample
 from governance.models.training import Course, Curriculum, TrainingRecord
@@ -31,6 +32,10 @@ __all__ = [
     "EvidenceEvent",
     "Finding",
     "Framework",
+    "FreshnessIncident",
+    "FreshnessSla",
+    "MetricAnomaly",
+    "MetricPoint",
     "ReadinessScore",
     "Snapshot",
     "TrainingRecord",

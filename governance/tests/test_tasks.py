@@ -58,6 +58,8 @@ def test_beat_entries_name_registered_tasks_with_spelled_out_crontabs(settings):
         "governance.tasks.record_readiness_scores",
         "governance.tasks.flag_overdue",
         "governance.tasks.open_access_reviews",
+        "governance.tasks.check_freshness",
+        "governance.tasks.detect_metric_anomalies",
     }
     for entry in entries.values():
         assert entry["task"] in app.tasks
