@@ -114,6 +114,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.view_evidencepackage",
         "submissions.add_evidencepackage",
         "reporting.view_dashboard",
+        "governance.view_qualitycheck",
+        "governance.view_checkresult",
+        "governance.view_qualityscore",
+        "governance.view_qualitysla",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -150,6 +154,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "warehouse.operate_cdcsource",
         "warehouse.view_cdcschemaversion",
         "warehouse.view_cdcevent",
+        # data quality: stewards define checks and SLAs; results and scores are written by runs
+        "governance.view_qualitycheck",
+        "governance.add_qualitycheck",
+        "governance.change_qualitycheck",
+        "governance.view_checkresult",
+        "governance.view_qualityscore",
+        "governance.view_qualitysla",
+        "governance.add_qualitysla",
+        "governance.change_qualitysla",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

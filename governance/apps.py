@@ -32,3 +32,10 @@ class GovernanceConfig(AppConfig):
         register(models.Curriculum, m2m_fields={"courses"})
         register(models.TrainingRecord)
         register_penalty(overdue_penalties)
+        # Data quality: check definitions and SLAs are audited; results and scores are written once.
+        register(models.QualityCheck)
+        register(models.QualitySla)
+        from governance.quality.gate import QualityGate
+        from warehouse.hooks import register_quality_gate
+
+        register_quality_gate(QualityGate())

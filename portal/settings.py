@@ -407,6 +407,8 @@ WAREHOUSE_LINEAGE_SINK = env.str(
     "WAREHOUSE_LINEAGE_SINK", default="warehouse.catalog_sink.warehouse_run_to_catalog"
 )
 WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
+# Data-quality checks kept in YAML beside the dbt project (docs/quality.md); empty = none loaded.
+QUALITY_CHECKS_YAML_DIR = env.str("QUALITY_CHECKS_YAML_DIR", default=str(BASE_DIR / "warehouse/dbt/quality"))
 # Dotted path to a callable returning {table: {column: "tokenise"|"drop"}} from the catalog's
 # L3/L4 classifications; empty = the defaults in warehouse/dbt/dbt_project.yml.
 WAREHOUSE_COLUMN_POLICIES = env.str("WAREHOUSE_COLUMN_POLICIES", default="")

@@ -5,6 +5,7 @@ from governance.models.deviations import Deviation
 from governance.models.evidence import Evidence, EvidenceEvent
 from governance.models.findings import Finding
 from governance.models.frameworks import Criterion, Framework
+from governance.models.quality import CheckResult, QualityCheck, QualityScore, QualitySla
 from governance.models.scores import ReadinessScore, Snapshot
 from governance.models.testing import ControlTest, ControlTestSample
 from governance.models.training import Course, Curriculum, TrainingRecord
@@ -13,6 +14,7 @@ __all__ = [
     "Audit",
     "AuditTask",
     "Capa",
+    "CheckResult",
     "CapaAction",
     "CapaEvent",
     "Control",
@@ -28,6 +30,9 @@ __all__ = [
     "EvidenceEvent",
     "Finding",
     "Framework",
+    "QualityCheck",
+    "QualityScore",
+    "QualitySla",
     "ReadinessScore",
     "Snapshot",
     "TrainingRecord",
