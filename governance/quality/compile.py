@@ -43,6 +43,7 @@ class Plan:
     scan_sql: str
     params: dict
     single: dict[int, tuple[str, dict]] = field(default_factory=dict)  # referential / custom SQL counts
+    invalid: dict[int, str] = field(default_factory=dict)  # check id → what is wrong with its definition
 
 
 class Compiler:
@@ -54,15 +55,19 @@ class Compiler:
 
     def plan(self, specs: list[Spec], related: dict[int, str] | None = None) -> Plan:
         """`related`: check id → the quoted relation a referential check points at."""
-        select, params, single = ["count(*) as n"], {}, {}
+        select, params, single, invalid = ["count(*) as n"], {}, {}, {}
         for spec in specs:
-            if spec.check_type in SCAN_TYPES:
-                select += self._aggregates(spec, params)
-            elif spec.check_type == "referential":
-                single[spec.key] = (f"select count(*) as f from {self.relation} as t where {self._orphan(spec, related)}", {})
-            elif spec.check_type == "custom_sql":
-                single[spec.key] = (f"select count(*) as f from ({self.custom_query(spec)}) as q", {})
-        return Plan(f"select {', '.join(select)} from {self.relation}", params, single)
+            try:
+                if spec.check_type in SCAN_TYPES:
+                    select += self._aggregates(spec, params)
+                elif spec.check_type == "referential":
+                    orphans = self._orphan(spec, related)
+                    single[spec.key] = (f"select count(*) as f from {self.relation} as t where {orphans}", {})
+                elif spec.check_type == "custom_sql":
+                    single[spec.key] = (f"select count(*) as f from ({self.custom_query(spec)}) as q", {})
+            except CheckDefinitionError as exc:  # one bad definition must not stop the table's others
+                invalid[spec.key] = str(exc)
+        return Plan(f"select {', '.join(select)} from {self.relation}", params, single, invalid)
 
     def _aggregates(self, spec: Spec, params: dict) -> list[str]:
         k, col = spec.key, spec.column

@@ -65,6 +65,8 @@ def _run_table(engine, table: TableRun, now) -> dict[int, tuple[Verdict, int]]:
 
 
 def _verdict(engine, compiler, plan, spec, row, table, columns, now) -> Verdict:
+    if spec.key in plan.invalid:
+        return Verdict(False, message=f"could not run: {plan.invalid[spec.key]}", error=True)
     try:
         if spec.check_type == "schema_drift":
             return evaluate.schema_drift({c: "" for c in columns}, {c: "" for c in table.catalog_columns})
