@@ -49,7 +49,17 @@ NAVIGATION = (
         ),
     ),
     NavGroup("submissions", "Regulatory submissions", ("submissions.*",)),
-    NavGroup("catalog", "Data catalog", ("catalog.*",)),
+    NavGroup(
+        "catalog",
+        "Data catalog",
+        (
+            "catalog.*",
+            "governance.qualitycheck",
+            "governance.checkresult",
+            "governance.qualityscore",
+            "governance.qualitysla",
+        ),
+    ),
     NavGroup("warehouse", "Warehouse and reporting", ("warehouse.*", "reporting.*", "django_celery_beat.*")),
     NavGroup("access", "Access and accountability", ("accounts.*", "auth.*", "otp_totp.*", "axes.*")),
 )

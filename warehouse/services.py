@@ -120,7 +120,9 @@ def _start(job_run_id: int) -> JobRun:
     return run
 
 
-def _finish(run: JobRun, result, *, error="", trace="", published=0, loaded=0, gates=(), blocked=None) -> JobRun:
+def _finish(
+    run: JobRun, result, *, error="", trace="", published=0, loaded=0, gates=(), blocked=None
+) -> JobRun:
     now = timezone.now()
     if result is not None:
         _count_rows(result)

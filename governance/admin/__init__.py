@@ -1,3 +1,3 @@
 """Governance admin: display and navigation; every write goes through governance.services."""
 
-from governance.admin import audits, capa, controls, evidence, frameworks, scores, training  # noqa: F401
+from governance.admin import audits, capa, controls, evidence, frameworks, quality, scores, training  # noqa: F401

@@ -36,7 +36,9 @@ class QualityCheck(models.Model):
     dataset = models.ForeignKey("catalog.Dataset", on_delete=models.CASCADE, related_name="quality_checks")
     column = models.CharField(max_length=500, blank=True, help_text="Empty: the check is on the whole table.")
     check_type = models.CharField(max_length=20, choices=CheckType.choices)
-    params = models.JSONField(default=dict, blank=True, help_text="Thresholds and values; see docs/quality.md.")
+    params = models.JSONField(
+        default=dict, blank=True, help_text="Thresholds and values; see docs/quality.md."
+    )
     severity = models.CharField(max_length=5, choices=Severity.choices, default=Severity.WARN)
     source = models.CharField(max_length=5, choices=Source.choices, default=Source.ADMIN)
     source_key = models.CharField(
@@ -51,7 +53,9 @@ class QualityCheck(models.Model):
         ordering = ["dataset", "check_type", "column"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_key"], condition=~models.Q(source_key=""), name="quality_check_unique_source_key"
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="quality_check_unique_source_key",
             )
         ]
 
@@ -74,7 +78,9 @@ class CheckResult(models.Model):
         "warehouse.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="quality_results"
     )
     status = models.CharField(max_length=5, choices=Status.choices)
-    observed = models.FloatField(null=True, blank=True, help_text="The measured value (ratio, count, hours…).")
+    observed = models.FloatField(
+        null=True, blank=True, help_text="The measured value (ratio, count, hours…)."
+    )
     rows_checked = models.BigIntegerField(null=True, blank=True)
     failing_count = models.BigIntegerField(null=True, blank=True)
     samples = models.JSONField(default=list, blank=True, help_text="Up to 5 failing rows; L3/L4 masked.")

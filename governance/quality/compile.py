@@ -118,19 +118,29 @@ class Compiler:
         target = (related or {}).get(spec.key)
         to_column = spec.params.get("to_column") or spec.column
         if not target or not spec.column:
-            raise CheckDefinitionError("referential needs a column, `to` (a catalogued dataset) and `to_column`.")
+            raise CheckDefinitionError(
+                "referential needs a column, `to` (a catalogued dataset) and `to_column`."
+            )
         c = f"t.{self.q(spec.column)}"
-        return f"{c} is not null and not exists (select 1 from {target} as r where r.{self.q(to_column)} = {c})"
+        return (
+            f"{c} is not null and not exists (select 1 from {target} as r where r.{self.q(to_column)} = {c})"
+        )
 
     def custom_query(self, spec: Spec) -> str:
         sql = (spec.params.get("sql") or "").strip().rstrip(";")
         if not sql.lower().startswith(("select", "with")) or ";" in sql:
-            raise CheckDefinitionError("custom_sql needs `sql`: one SELECT (or WITH) statement returning failing rows.")
+            raise CheckDefinitionError(
+                "custom_sql needs `sql`: one SELECT (or WITH) statement returning failing rows."
+            )
         return sql.replace("{table}", self.relation)
 
-    def sample_sql(self, spec: Spec, columns: list[str], masks: dict[str, str], related=None) -> tuple[str, dict]:
+    def sample_sql(
+        self, spec: Spec, columns: list[str], masks: dict[str, str], related=None
+    ) -> tuple[str, dict]:
         """Up to five failing rows; `masks` maps a column to its masking expression template."""
-        shown = ", ".join(masks.get(name, "{}").format(f"s.{self.q(name)}") + f" as {self.q(name)}" for name in columns)
+        shown = ", ".join(
+            masks.get(name, "{}").format(f"s.{self.q(name)}") + f" as {self.q(name)}" for name in columns
+        )
         if spec.check_type == "custom_sql":
             return f"select {shown} from ({self.custom_query(spec)}) as s limit {SAMPLE_ROWS}", {}
         params: dict = {}

@@ -35,7 +35,9 @@ def from_scan(spec: Spec, row: dict, *, previous_rows: int | None, now: datetime
         nulls = n - row[f"c{k}"]
         ratio = 1.0 if n == 0 else row[f"c{k}"] / n
         minimum = float(p.get("min_ratio", 1.0))
-        return Verdict(ratio >= minimum, round(ratio, 6), n, nulls, f"{nulls} nulls in {n} rows", f"≥ {minimum}")
+        return Verdict(
+            ratio >= minimum, round(ratio, 6), n, nulls, f"{nulls} nulls in {n} rows", f"≥ {minimum}"
+        )
     if spec.check_type == "unique":
         duplicates = row[f"c{k}"] - row[f"d{k}"]
         return Verdict(duplicates == 0, duplicates, n, duplicates, f"{duplicates} repeated values", "0")
@@ -44,7 +46,9 @@ def from_scan(spec: Spec, row: dict, *, previous_rows: int | None, now: datetime
     failing = row[f"f{k}"] or 0
     allowed = int(p.get("max_failing", 0))
     seen = f"min {row[f'lo{k}']}, max {row[f'hi{k}']}"
-    return Verdict(failing <= allowed, failing, n, failing, f"{failing} rows outside ({seen})", f"≤ {allowed}")
+    return Verdict(
+        failing <= allowed, failing, n, failing, f"{failing} rows outside ({seen})", f"≤ {allowed}"
+    )
 
 
 def from_count(spec: Spec, failing: int, rows: int) -> Verdict:

@@ -36,9 +36,17 @@ def _event(dataset, results, job_run_id, job_name) -> dict:
         "schemaURL": lineage.SCHEMA_URL,
         "run": {"runId": str(run_id), "facets": {"parent": parent}},
         "job": {"namespace": lineage.NAMESPACE, "name": f"{short}.quality", "facets": {}},
-        "inputs": [{"namespace": dataset.namespace, "name": dataset.name, "facets": {},
-                    "inputFacets": {"dataQualityAssertions": assertions_facet(results),
-                                    "dataQualityMetrics": metrics_facet(results)}}],  # fmt: skip
+        "inputs": [
+            {
+                "namespace": dataset.namespace,
+                "name": dataset.name,
+                "facets": {},
+                "inputFacets": {
+                    "dataQualityAssertions": assertions_facet(results),
+                    "dataQualityMetrics": metrics_facet(results),
+                },
+            }
+        ],  # fmt: skip
         "outputs": [],
     }
 

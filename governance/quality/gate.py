@@ -39,7 +39,9 @@ class QualityGate:
         from warehouse.models import JobRun
 
         run = JobRun.objects.get(pk=job_run_id)
-        results = list(CheckResult.objects.filter(job_run_id=job_run_id).select_related("quality_check__dataset"))
+        results = list(
+            CheckResult.objects.filter(job_run_id=job_run_id).select_related("quality_check__dataset")
+        )
         failures = services.blocking_failures(results)
         if failures:
             services.quality_failure_alert(job_run_id=job_run_id, failures=failures, blocked=blocked)

@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WEIGHTS = {"completeness": 0.25, "validity": 0.25, "uniqueness": 0.20, "consistency": 0.15, "timeliness": 0.15}
+WEIGHTS = {
+    "completeness": 0.25,
+    "validity": 0.25,
+    "uniqueness": 0.20,
+    "consistency": 0.15,
+    "timeliness": 0.15,
+}
 DIMENSION_OF = {
     "row_count": "completeness",
     "volume_change": "completeness",

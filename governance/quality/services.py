@@ -33,14 +33,18 @@ def quality_checks_run(*, datasets, job_run_id: int | None = None, now=None) -> 
         except NotInWarehouse as exc:
             unreadable |= {c.pk: str(exc) for c in its_checks}
     verdicts = runner.run_tables(tables, now=now) if tables else {}
-    results = [_result(check, verdicts.get(check.pk), unreadable.get(check.pk), job_run_id, now) for check in checks]
+    results = [
+        _result(check, verdicts.get(check.pk), unreadable.get(check.pk), job_run_id, now) for check in checks
+    ]
     with transaction.atomic():
         CheckResult.objects.bulk_create(results)
     return results
 
 
 def _table_run(dataset: Dataset, checks: list[QualityCheck]) -> runner.TableRun:
-    columns = list(Column.objects.filter(dataset=dataset, removed_at__isnull=True).select_related("classification"))
+    columns = list(
+        Column.objects.filter(dataset=dataset, removed_at__isnull=True).select_related("classification")
+    )
     fallback = dataset.classification.level if dataset.classification else None
     previous = {}
     for check in checks:
@@ -62,7 +66,9 @@ def _referenced(check: QualityCheck) -> Dataset:
     to = str(check.params.get("to") or "")
     found = list(Dataset.objects.filter(Q(name=to) | Q(name__endswith=f".{to}"), removed_at__isnull=True)[:2])
     if len(found) != 1:
-        raise NotInWarehouse(f"referential check {check.pk}: `to` = {to!r} names {len(found)} datasets, not one.")
+        raise NotInWarehouse(
+            f"referential check {check.pk}: `to` = {to!r} names {len(found)} datasets, not one."
+        )
     return found[0]
 
 
@@ -86,7 +92,9 @@ def _result(check, measured, unreadable, job_run_id, now) -> CheckResult:
 
 def blocking_failures(results: list[CheckResult]) -> list[CheckResult]:
     """Results that stop downstream models: error-level checks that failed or could not run."""
-    return [r for r in results if r.quality_check.severity == "error" and r.status in {Status.FAIL, Status.ERROR}]
+    return [
+        r for r in results if r.quality_check.severity == "error" and r.status in {Status.FAIL, Status.ERROR}
+    ]
 
 
 def quality_score_record(*, dataset: Dataset, job_run_id: int | None = None, now=None) -> QualityScore | None:
@@ -111,10 +119,14 @@ def _check_outcomes(dataset: Dataset) -> list[score.Outcome]:
 def _dbt_outcomes(dataset: Dataset) -> list[score.Outcome]:
     """dbt tests stay in the catalog (imported with each run); read there, never copied."""
     tests = DataCheck.objects.filter(dataset=dataset, removed_at__isnull=True).exclude(last_status="")
-    return [score.Outcome(t.test_type, t.last_status == "pass", t.last_failures, dataset.row_count) for t in tests]
+    return [
+        score.Outcome(t.test_type, t.last_status == "pass", t.last_failures, dataset.row_count) for t in tests
+    ]
 
 
-def quality_failure_alert(*, job_run_id: int | None, failures: list[CheckResult], blocked: dict[str, str]) -> None:
+def quality_failure_alert(
+    *, job_run_id: int | None, failures: list[CheckResult], blocked: dict[str, str]
+) -> None:
     """E-mail the active data stewards about failed error-level checks and what they held back."""
     from django.contrib.auth.models import Group
     from django.core.mail import send_mail

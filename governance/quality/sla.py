@@ -21,7 +21,9 @@ BASE, MART, STRICT = 85.0, 90.0, 95.0
 
 def sla_default(dataset: Dataset, *, restricted: bool) -> float:
     """`restricted`: the dataset or one of its columns is classified L3 or L4."""
-    curated_fact = dataset.layer == Dataset.Layer.CURATED and dataset.name.rsplit(".", 1)[-1].startswith("fact_")
+    curated_fact = dataset.layer == Dataset.Layer.CURATED and dataset.name.rsplit(".", 1)[-1].startswith(
+        "fact_"
+    )
     if curated_fact or restricted:
         return STRICT
     return MART if dataset.layer == Dataset.Layer.MART else BASE
@@ -51,18 +53,23 @@ def sla_report(*, month: date, user) -> list[SlaRow]:
     scores = QualityScore.objects.visible_to(user).filter(computed_at__range=(start, end))
     stats = {
         row["dataset"]: row
-        for row in scores.values("dataset").annotate(n=Count("id"), mean=Avg("total"), worst=Min("total"),
-                                                     last_at=Max("computed_at"))  # fmt: skip
+        for row in scores.values("dataset").annotate(
+            n=Count("id"), mean=Avg("total"), worst=Min("total"), last_at=Max("computed_at")
+        )  # fmt: skip
     }
-    datasets = Dataset.objects.filter(pk__in=stats).select_related("classification").annotate(
-        restricted_columns=Count("columns", filter=Q(columns__classification__level__gte=3))
+    datasets = (
+        Dataset.objects.filter(pk__in=stats)
+        .select_related("classification")
+        .annotate(restricted_columns=Count("columns", filter=Q(columns__classification__level__gte=3)))
     )
     custom = dict(QualitySla.objects.filter(dataset__in=stats).values_list("dataset", "target_score"))
     latest = {(s.dataset_id, s.computed_at): s.total for s in scores.filter(dataset__in=stats)}
     rows = []
     for dataset in datasets:
         stat = stats[dataset.pk]
-        restricted = bool(dataset.restricted_columns) or (dataset.classification and dataset.classification.level >= 3)
+        restricted = bool(dataset.restricted_columns) or (
+            dataset.classification and dataset.classification.level >= 3
+        )
         target = custom.get(dataset.pk, sla_default(dataset, restricted=bool(restricted)))
         breaches = sum(1 for (d, _), total in latest.items() if d == dataset.pk and total < target)
         rows.append(SlaRow(dataset, target, dataset.pk in custom, stat["n"], round(stat["mean"], 2),

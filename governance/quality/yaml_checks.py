@@ -52,11 +52,17 @@ def quality_yaml_sync(folder: str | None = None) -> dict[str, int]:
 
 def _upsert(key: str, entry: dict) -> str:
     if entry.get("type") not in CheckType.values or entry.get("severity", "warn") not in Severity.values:
-        raise ValidationError(f"{key}: type must be one of {', '.join(CheckType.values)}; severity error or warn.")
+        raise ValidationError(
+            f"{key}: type must be one of {', '.join(CheckType.values)}; severity error or warn."
+        )
     name = str(entry.get("dataset") or "")
-    datasets = list(Dataset.objects.filter(Q(name=name) | Q(name__endswith=f".{name}"), removed_at__isnull=True)[:2])
+    datasets = list(
+        Dataset.objects.filter(Q(name=name) | Q(name__endswith=f".{name}"), removed_at__isnull=True)[:2]
+    )
     if len(datasets) != 1:
-        logger.warning("Quality check %s: dataset %r matches %d catalogued datasets; skipped.", key, name, len(datasets))
+        logger.warning(
+            "Quality check %s: dataset %r matches %d catalogued datasets; skipped.", key, name, len(datasets)
+        )
         return "skipped"
     fields = {"dataset": datasets[0], "column": entry.get("column") or "", "check_type": entry["type"],
               "severity": entry.get("severity", "warn"), "params": entry.get("params") or {},

@@ -58,7 +58,9 @@ def raw_folder(tmp_path, db):
     folder = tmp_path / "lake" / "raw" / "tickets"
     for day, ids in (("2026-11-29", [1, 2]), ("2026-11-30", [3, None])):
         (folder / f"date={day}").mkdir(parents=True)
-        pq.write_table(pa.table({"ticket_id": pa.array(ids, pa.int64())}), folder / f"date={day}" / "part-1.parquet")
+        pq.write_table(
+            pa.table({"ticket_id": pa.array(ids, pa.int64())}), folder / f"date={day}" / "part-1.parquet"
+        )
     return Dataset.objects.create(namespace="file", name=str(folder), layer=Dataset.Layer.RAW)
 
 

@@ -90,14 +90,20 @@ def test_a_bad_definition_is_an_error_result_and_the_other_checks_still_run(shop
     add_check(dataset, "custom_sql", params={"sql": "delete from {table}"})
     add_check(dataset, "unique")
     results = {r.quality_check.check_type: r for r in quality_checks_run(datasets=[dataset], now=NOW)}
-    assert results["accepted_values"].status == Status.ERROR and "values" in results["accepted_values"].message
+    assert (
+        results["accepted_values"].status == Status.ERROR and "values" in results["accepted_values"].message
+    )
     assert results["custom_sql"].status == Status.ERROR and "SELECT" in results["custom_sql"].message
     assert results["unique"].status == Status.FAIL
 
 
 def test_a_raw_lake_folder_is_checked_in_place(raw_folder):
-    QualityCheck.objects.create(dataset=raw_folder, check_type="not_null", column="ticket_id", severity="error")
-    QualityCheck.objects.create(dataset=raw_folder, check_type="row_count", params={"min": 4}, severity="error")
+    QualityCheck.objects.create(
+        dataset=raw_folder, check_type="not_null", column="ticket_id", severity="error"
+    )
+    QualityCheck.objects.create(
+        dataset=raw_folder, check_type="row_count", params={"min": 4}, severity="error"
+    )
     results = {r.quality_check.check_type: r for r in quality_checks_run(datasets=[raw_folder], now=NOW)}
     assert results["row_count"].status == Status.PASS
     assert (results["not_null"].status, results["not_null"].failing_count) == (Status.FAIL, 1)
@@ -111,5 +117,7 @@ def test_the_aggregate_checks_of_a_table_compile_to_one_scan():
 
 
 def test_bigquery_gets_its_own_quoting_and_named_parameters():
-    plan = Compiler("`p`.`d`.`orders`", "bigquery").plan([Spec(7, "accepted_values", "status", {"values": ["a"]})])
+    plan = Compiler("`p`.`d`.`orders`", "bigquery").plan(
+        [Spec(7, "accepted_values", "status", {"values": ["a"]})]
+    )
     assert "`status` not in ($v7_0)" in plan.scan_sql and plan.params == {"v7_0": "a"}
