@@ -44,8 +44,16 @@ def graph_of(target: DbtTarget, selection: list[str], adapter: str) -> Graph:
     """The selected buildable nodes and the project's child map (`dbt ls`, which writes the manifest)."""
     from dbt.cli.main import dbtRunner
 
-    args = ["ls", *dbt_runner._common_args(target), "--resource-type", *BUILT_TYPES,
-            "--output", "json", "--output-keys", "unique_id"]  # fmt: skip
+    args = [
+        "ls",
+        *dbt_runner._common_args(target),
+        "--resource-type",
+        *BUILT_TYPES,
+        "--output",
+        "json",
+        "--output-keys",
+        "unique_id",
+    ]
     if selection:
         args += ["--select", *selection]
     outcome = dbtRunner().invoke(args)
@@ -60,8 +68,15 @@ def graph_of(target: DbtTarget, selection: list[str], adapter: str) -> Graph:
     return Graph(selected, children, identity)
 
 
-def build_gated(target: DbtTarget, graph: Graph, gates, *, job_run_id: int, run_stage,
-                keep_artifacts_in: str | None = None) -> tuple[DbtRunResult, dict[str, str]]:  # fmt: skip
+def build_gated(
+    target: DbtTarget,
+    graph: Graph,
+    gates,
+    *,
+    job_run_id: int,
+    run_stage,
+    keep_artifacts_in: str | None = None,
+) -> tuple[DbtRunResult, dict[str, str]]:
     """Build `graph.selected` in stages; returns the merged result and {held-back node: reason}.
 
     `run_stage(names)` builds those models (dbt in its own thread); the checks run on the
@@ -117,9 +132,13 @@ def _merged(target: DbtTarget, stages, test_results, blocked, keep_in) -> DbtRun
     last = stages[-1] if stages else DbtRunResult(success=True, command=["build"])
     nodes = [n for s in stages for n in s.nodes]
     nodes += [NodeOutcome(n, "skipped", reason) for n, reason in blocked.items()]
-    result = DbtRunResult(success=all(s.success for s in stages), command=["build"], nodes=nodes,
-                          error="\n".join(s.error for s in stages if s.error),
-                          manifest_path=last.manifest_path)  # fmt: skip
+    result = DbtRunResult(
+        success=all(s.success for s in stages),
+        command=["build"],
+        nodes=nodes,
+        error="\n".join(s.error for s in stages if s.error),
+        manifest_path=last.manifest_path,
+    )
     if stages and last.run_results_path:
         # the catalog imports test results from run_results.json: give it every stage's
         merged = json.loads(Path(last.run_results_path).read_text())

@@ -68,17 +68,30 @@ def _build(run: JobRun, job, gates, progress):
     target, keep = config.dbt_target(), f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}"
 
     def build(select, with_catalog):
-        return _in_thread_reporting(
-            lambda report: dbt_runner.run(target, "build", select=select, full_refresh=run.full_refresh,
-                                          on_progress=report, keep_artifacts_in=keep, with_catalog=with_catalog),
-            progress,
-        )  # fmt: skip
+        def work(report):
+            return dbt_runner.run(
+                target,
+                "build",
+                select=select,
+                full_refresh=run.full_refresh,
+                on_progress=report,
+                keep_artifacts_in=keep,
+                with_catalog=with_catalog,
+            )
+
+        return _in_thread_reporting(work, progress)
 
     if not gates:
         return build(list(job.selection), True), {}
     graph = gated_build.graph_of(target, list(job.selection), settings.WAREHOUSE_BACKEND)
-    return gated_build.build_gated(target, graph, gates, job_run_id=run.pk, keep_artifacts_in=keep,
-                                   run_stage=lambda names: build(names, False))  # fmt: skip
+    return gated_build.build_gated(
+        target,
+        graph,
+        gates,
+        job_run_id=run.pk,
+        keep_artifacts_in=keep,
+        run_stage=lambda names: build(names, False),
+    )
 
 
 def _in_thread_reporting(work, report):

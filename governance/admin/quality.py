@@ -84,8 +84,16 @@ class QualitySlaAdmin(admin.ModelAdmin):
 
 @admin.register(QualityScore)
 class QualityScoreAdmin(ReadOnlyAdmin):
-    list_display = ["computed_at", "dataset_name", "total", "completeness", "validity", "uniqueness",
-                    "consistency", "timeliness"]  # fmt: skip
+    list_display = [
+        "computed_at",
+        "dataset_name",
+        "total",
+        "completeness",
+        "validity",
+        "uniqueness",
+        "consistency",
+        "timeliness",
+    ]
     list_filter = ["dataset__layer", ("computed_at", admin.DateFieldListFilter)]
     list_select_related = ["dataset"]
     search_fields = ["dataset__name"]
@@ -109,15 +117,24 @@ class QualityScoreAdmin(ReadOnlyAdmin):
 
     def sla_report_view(self, request):
         if not self.has_view_permission(request):
-            return TemplateResponse(request, "admin/governance/quality/sla_report.html", status=403,
-                                    context={**self.admin_site.each_context(request), "denied": True})  # fmt: skip
+            return TemplateResponse(
+                request,
+                "admin/governance/quality/sla_report.html",
+                status=403,
+                context={**self.admin_site.each_context(request), "denied": True},
+            )
         month = _month(request.GET.get("month"))
         rows = sla_report(month=month, user=request.user)
         if request.GET.get("format") == "csv":
             return _csv(rows, month)
-        context = {**self.admin_site.each_context(request), "title": f"Data-quality SLA report, {month:%B %Y}",
-                   "opts": self.model._meta, "rows": rows, "month": month,
-                   "met": sum(r.met for r in rows)}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Data-quality SLA report, {month:%B %Y}",
+            "opts": self.model._meta,
+            "rows": rows,
+            "month": month,
+            "met": sum(r.met for r in rows),
+        }
         return TemplateResponse(request, "admin/governance/quality/sla_report.html", context)
 
 
@@ -134,11 +151,35 @@ def _csv(rows, month: date) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="quality-sla-{month:%Y-%m}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["dataset", "layer", "target", "target set by hand", "scores", "mean", "worst", "latest",
-                     "scores below target", "met"])  # fmt: skip
+    writer.writerow(
+        [
+            "dataset",
+            "layer",
+            "target",
+            "target set by hand",
+            "scores",
+            "mean",
+            "worst",
+            "latest",
+            "scores below target",
+            "met",
+        ]
+    )
     for r in rows:
-        writer.writerow([r.dataset.name, r.dataset.get_layer_display(), r.target, "yes" if r.custom else "no",
-                         r.scores, r.mean, r.worst, r.latest, r.breaches, "yes" if r.met else "no"])  # fmt: skip
+        writer.writerow(
+            [
+                r.dataset.name,
+                r.dataset.get_layer_display(),
+                r.target,
+                "yes" if r.custom else "no",
+                r.scores,
+                r.mean,
+                r.worst,
+                r.latest,
+                r.breaches,
+                "yes" if r.met else "no",
+            ]
+        )
     return response
 
 

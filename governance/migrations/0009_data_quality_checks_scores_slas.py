@@ -11,93 +11,231 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_merge_dataset_twins'),
-        ('governance', '0008_bound_dates_and_durations'),
-        ('warehouse', '0007_verbose_names'),
+        ("catalog", "0007_merge_dataset_twins"),
+        ("governance", "0008_bound_dates_and_durations"),
+        ("warehouse", "0007_verbose_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QualityCheck',
+            name="QualityCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column', models.CharField(blank=True, help_text='Empty: the check is on the whole table.', max_length=500)),
-                ('check_type', models.CharField(choices=[('row_count', 'Row count in range'), ('volume_change', 'Volume change against the previous run'), ('not_null', 'Not-null ratio'), ('unique', 'Uniqueness'), ('accepted_values', 'Accepted values'), ('range', 'Values in range'), ('referential', 'Referential integrity'), ('freshness', 'Freshness (age of the newest row)'), ('schema_drift', 'Schema drift against the catalog'), ('custom_sql', 'Custom SQL returning failing rows')], max_length=20)),
-                ('params', models.JSONField(blank=True, default=dict, help_text='Thresholds and values; see docs/quality.md.')),
-                ('severity', models.CharField(choices=[('error', 'Error (blocks downstream models)'), ('warn', 'Warning (reports only)')], default='warn', max_length=5)),
-                ('source', models.CharField(choices=[('admin', 'Admin'), ('yaml', 'YAML file')], default='admin', max_length=5)),
-                ('source_key', models.CharField(blank=True, help_text='File and name of a YAML check; its identity across loads.', max_length=300)),
-                ('enabled', models.BooleanField(default=True)),
-                ('description', models.TextField(blank=True)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_checks', to='catalog.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "column",
+                    models.CharField(
+                        blank=True, help_text="Empty: the check is on the whole table.", max_length=500
+                    ),
+                ),
+                (
+                    "check_type",
+                    models.CharField(
+                        choices=[
+                            ("row_count", "Row count in range"),
+                            ("volume_change", "Volume change against the previous run"),
+                            ("not_null", "Not-null ratio"),
+                            ("unique", "Uniqueness"),
+                            ("accepted_values", "Accepted values"),
+                            ("range", "Values in range"),
+                            ("referential", "Referential integrity"),
+                            ("freshness", "Freshness (age of the newest row)"),
+                            ("schema_drift", "Schema drift against the catalog"),
+                            ("custom_sql", "Custom SQL returning failing rows"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "params",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Thresholds and values; see docs/quality.md."
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("error", "Error (blocks downstream models)"),
+                            ("warn", "Warning (reports only)"),
+                        ],
+                        default="warn",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("yaml", "YAML file")], default="admin", max_length=5
+                    ),
+                ),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="File and name of a YAML check; its identity across loads.",
+                        max_length=300,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_checks",
+                        to="catalog.dataset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dataset', 'check_type', 'column'],
+                "ordering": ["dataset", "check_type", "column"],
             },
         ),
         migrations.CreateModel(
-            name='CheckResult',
+            name="CheckResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pass', 'Passed'), ('warn', 'Warning'), ('fail', 'Failed'), ('error', 'Could not run')], max_length=5)),
-                ('observed', models.FloatField(blank=True, help_text='The measured value (ratio, count, hours…).', null=True)),
-                ('rows_checked', models.BigIntegerField(blank=True, null=True)),
-                ('failing_count', models.BigIntegerField(blank=True, null=True)),
-                ('samples', models.JSONField(blank=True, default=list, help_text='Up to 5 failing rows; L3/L4 masked.')),
-                ('message', models.TextField(blank=True)),
-                ('ran_at', models.DateTimeField()),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('job_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality_results', to='warehouse.jobrun')),
-                ('quality_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='governance.qualitycheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pass", "Passed"),
+                            ("warn", "Warning"),
+                            ("fail", "Failed"),
+                            ("error", "Could not run"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "observed",
+                    models.FloatField(
+                        blank=True, help_text="The measured value (ratio, count, hours…).", null=True
+                    ),
+                ),
+                ("rows_checked", models.BigIntegerField(blank=True, null=True)),
+                ("failing_count", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "samples",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Up to 5 failing rows; L3/L4 masked."
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("ran_at", models.DateTimeField()),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "job_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality_results",
+                        to="warehouse.jobrun",
+                    ),
+                ),
+                (
+                    "quality_check",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="governance.qualitycheck",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-ran_at', 'quality_check'],
+                "ordering": ["-ran_at", "quality_check"],
             },
         ),
         migrations.CreateModel(
-            name='QualityScore',
+            name="QualityScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField()),
-                ('completeness', models.FloatField(blank=True, null=True)),
-                ('validity', models.FloatField(blank=True, null=True)),
-                ('uniqueness', models.FloatField(blank=True, null=True)),
-                ('consistency', models.FloatField(blank=True, null=True)),
-                ('timeliness', models.FloatField(blank=True, null=True)),
-                ('total', models.FloatField()),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_scores', to='catalog.dataset')),
-                ('job_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='warehouse.jobrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("completeness", models.FloatField(blank=True, null=True)),
+                ("validity", models.FloatField(blank=True, null=True)),
+                ("uniqueness", models.FloatField(blank=True, null=True)),
+                ("consistency", models.FloatField(blank=True, null=True)),
+                ("timeliness", models.FloatField(blank=True, null=True)),
+                ("total", models.FloatField()),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_scores",
+                        to="catalog.dataset",
+                    ),
+                ),
+                (
+                    "job_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="warehouse.jobrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-computed_at'],
+                "ordering": ["-computed_at"],
             },
         ),
         migrations.CreateModel(
-            name='QualitySla',
+            name="QualitySla",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_score', models.FloatField(help_text='Minimum total score, 0–100.')),
-                ('note', models.TextField(blank=True)),
-                ('dataset', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='quality_sla', to='catalog.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target_score", models.FloatField(help_text="Minimum total score, 0–100.")),
+                ("note", models.TextField(blank=True)),
+                (
+                    "dataset",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_sla",
+                        to="catalog.dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data-quality SLA',
-                'verbose_name_plural': 'data-quality SLAs',
+                "verbose_name": "data-quality SLA",
+                "verbose_name_plural": "data-quality SLAs",
             },
         ),
         migrations.AddConstraint(
-            model_name='qualitycheck',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_key', ''), _negated=True), fields=('source_key',), name='quality_check_unique_source_key'),
+            model_name="qualitycheck",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_key", ""), _negated=True),
+                fields=("source_key",),
+                name="quality_check_unique_source_key",
+            ),
         ),
         migrations.AddIndex(
-            model_name='checkresult',
-            index=models.Index(fields=['quality_check', '-ran_at'], name='governance__quality_ebc452_idx'),
+            model_name="checkresult",
+            index=models.Index(fields=["quality_check", "-ran_at"], name="governance__quality_ebc452_idx"),
         ),
         migrations.AddIndex(
-            model_name='qualityscore',
-            index=models.Index(fields=['dataset', '-computed_at'], name='governance__dataset_d3ef64_idx'),
+            model_name="qualityscore",
+            index=models.Index(fields=["dataset", "-computed_at"], name="governance__dataset_d3ef64_idx"),
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -99,7 +99,7 @@ class CheckResult(models.Model):
 
 
 class QualityScore(models.Model):
-    """The quality score of a dataset at one moment, by dimension (0–100); see docs/quality.md."""
+    """The quality score of a dataset at one moment, by dimension (0-100); see docs/quality.md."""
 
     dataset = models.ForeignKey("catalog.Dataset", on_delete=models.CASCADE, related_name="quality_scores")
     job_run = models.ForeignKey("warehouse.JobRun", null=True, blank=True, on_delete=models.SET_NULL)
@@ -125,7 +125,7 @@ class QualitySla(models.Model):
     """The score a dataset must keep; datasets without a row get the defaults of `quality.sla`."""
 
     dataset = models.OneToOneField("catalog.Dataset", on_delete=models.CASCADE, related_name="quality_sla")
-    target_score = models.FloatField(help_text="Minimum total score, 0–100.")
+    target_score = models.FloatField(help_text="Minimum total score, 0-100.")
     note = models.TextField(blank=True)
 
     objects = VisibleQuerySet.as_manager()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from governance.quality.compile import Spec
 
@@ -63,11 +63,15 @@ def schema_drift(actual: dict[str, str], catalogued: dict[str, str]) -> Verdict:
     added = sorted(set(actual) - set(catalogued))
     removed = sorted(set(catalogued) - set(actual))
     retyped = sorted(
-        c for c in set(actual) & set(catalogued)
+        c
+        for c in set(actual) & set(catalogued)
         if catalogued[c] and actual[c] and catalogued[c].lower() != actual[c].lower()
-    )  # fmt: skip
-    parts = [f"{label}: {', '.join(cols)}" for label, cols in
-             (("added", added), ("removed", removed), ("type changed", retyped)) if cols]  # fmt: skip
+    )
+    parts = [
+        f"{label}: {', '.join(cols)}"
+        for label, cols in (("added", added), ("removed", removed), ("type changed", retyped))
+        if cols
+    ]
     drift = len(added) + len(removed) + len(retyped)
     return Verdict(drift == 0, drift, None, drift, "; ".join(parts) or "matches the catalog", "0 changes")
 
@@ -76,8 +80,13 @@ def _volume(n: int, previous: int | None, max_pct: float) -> Verdict:
     if previous is None:
         return Verdict(True, None, n, message=f"{n} rows; no previous run to compare with")
     change = 0.0 if previous == n else (100.0 if previous == 0 else abs(n - previous) * 100 / previous)
-    return Verdict(change <= max_pct, round(change, 2), n, message=f"{previous} → {n} rows ({change:.1f} %)",
-                   expected=f"≤ {max_pct:g} %")  # fmt: skip
+    return Verdict(
+        change <= max_pct,
+        round(change, 2),
+        n,
+        message=f"{previous} → {n} rows ({change:.1f} %)",
+        expected=f"≤ {max_pct:g} %",
+    )
 
 
 def _freshness(newest, max_hours: float, n: int, now: datetime) -> Verdict:
@@ -86,10 +95,15 @@ def _freshness(newest, max_hours: float, n: int, now: datetime) -> Verdict:
     if isinstance(newest, date) and not isinstance(newest, datetime):
         newest = datetime.combine(newest, time.max)
     if newest.tzinfo is None:
-        newest = newest.replace(tzinfo=timezone.utc)  # warehouse timestamps are UTC
+        newest = newest.replace(tzinfo=UTC)  # warehouse timestamps are UTC
     age = max((now - newest).total_seconds() / 3600, 0.0)
-    return Verdict(age <= max_hours, round(age, 2), n, message=f"newest row {newest:%Y-%m-%d %H:%M} UTC, "
-                   f"{age:.1f} h old", expected=f"≤ {max_hours:g} h")  # fmt: skip
+    return Verdict(
+        age <= max_hours,
+        round(age, 2),
+        n,
+        message=f"newest row {newest:%Y-%m-%d %H:%M} UTC, {age:.1f} h old",
+        expected=f"≤ {max_hours:g} h",
+    )
 
 
 def _between(low, high) -> str:

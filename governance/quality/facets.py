@@ -24,10 +24,12 @@ def quality_events(*, job_run_id: int, job_name: str) -> list[dict]:
 def _event(dataset, results, job_run_id, job_name) -> dict:
     ran_at = max(r.ran_at for r in results)
     short = dataset.name.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
-    parent = {"_producer": lineage.PRODUCER,
-              "_schemaURL": f"{lineage.FACETS}1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet",
-              "run": {"runId": lineage._uuid_for(job_run_id)},
-              "job": {"namespace": lineage.NAMESPACE, "name": job_name}}  # fmt: skip
+    parent = {
+        "_producer": lineage.PRODUCER,
+        "_schemaURL": f"{lineage.FACETS}1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet",
+        "run": {"runId": lineage._uuid_for(job_run_id)},
+        "job": {"namespace": lineage.NAMESPACE, "name": job_name},
+    }
     run_id = uuid.uuid5(uuid.NAMESPACE_URL, f"custodian:quality:{job_run_id}:{dataset.pk}")
     return {
         "eventType": "COMPLETE" if all(r.status != CheckResult.Status.ERROR for r in results) else "FAIL",
@@ -46,7 +48,7 @@ def _event(dataset, results, job_run_id, job_name) -> dict:
                     "dataQualityMetrics": metrics_facet(results),
                 },
             }
-        ],  # fmt: skip
+        ],
         "outputs": [],
     }
 
@@ -60,9 +62,14 @@ def assertions_facet(results) -> dict:
     assertions = []
     for result in results:
         check = result.quality_check
-        item = {"assertion": check.check_type, "success": result.status == CheckResult.Status.PASS,
-                "severity": check.severity, "name": str(check), "actual": result.message or "",
-                "params": check.params or {}}  # fmt: skip
+        item = {
+            "assertion": check.check_type,
+            "success": result.status == CheckResult.Status.PASS,
+            "severity": check.severity,
+            "name": str(check),
+            "actual": result.message or "",
+            "params": check.params or {},
+        }
         if check.column:
             item["column"] = check.column
         if check.check_type == "custom_sql":

@@ -26,8 +26,10 @@ class QualityGate:
 
     def check(self, *, job_run_id, nodes):
         results = services.quality_checks_run(datasets=_datasets(nodes), job_run_id=job_run_id)
-        failed = {(r.quality_check.dataset.namespace, r.quality_check.dataset.name)
-                  for r in services.blocking_failures(results)}  # fmt: skip
+        failed = {
+            (r.quality_check.dataset.namespace, r.quality_check.dataset.name)
+            for r in services.blocking_failures(results)
+        }
         return {node for node, identity in nodes.items() if identity in failed}
 
     def events(self, *, job_run_id):

@@ -3,11 +3,11 @@
 Each check contributes a value between 0 and 1 to its dimension:
 - passed: 1;
 - failed (or warned) with a count of failing rows out of the rows checked:
-  ½ + ½ × (1 − failing ÷ rows) if any row passed at all, so one bad row in a million costs half
+  ½ + ½ * (1 - failing ÷ rows) if any row passed at all, so one bad row in a million costs half
   the check, not all of it, and a column that fails everywhere costs it all;
 - failed without such a count (row count, volume, freshness, schema drift), or could not run: 0.
 
-A dimension's score is 100 × the mean of its checks' values. The total is the weighted mean of the
+A dimension's score is 100 * the mean of its checks' values. The total is the weighted mean of the
 dimensions that have checks (weights renormalised over those): completeness 0.25, validity 0.25,
 uniqueness 0.20, consistency 0.15, timeliness 0.15. A dataset without checks has no score.
 """
@@ -62,7 +62,7 @@ class Outcome:
 
 
 def score(outcomes: list[Outcome]) -> dict[str, float | None] | None:
-    """{dimension: 0–100 or None, "total": 0–100}, or None without any outcome."""
+    """{dimension: 0-100 or None, "total": 0-100}, or None without any outcome."""
     if not outcomes:
         return None
     dims: dict[str, float | None] = {}

@@ -74,8 +74,13 @@ def _referenced(check: QualityCheck) -> Dataset:
 
 def _result(check, measured, unreadable, job_run_id, now) -> CheckResult:
     if measured is None:
-        return CheckResult(quality_check=check, job_run_id=job_run_id, status=Status.ERROR, ran_at=now,
-                           message=unreadable or "not run")  # fmt: skip
+        return CheckResult(
+            quality_check=check,
+            job_run_id=job_run_id,
+            status=Status.ERROR,
+            ran_at=now,
+            message=unreadable or "not run",
+        )
     verdict, ms = measured
     if verdict.error:
         status = Status.ERROR
@@ -83,11 +88,20 @@ def _result(check, measured, unreadable, job_run_id, now) -> CheckResult:
         status = Status.PASS
     else:
         status = Status.FAIL if check.severity == "error" else Status.WARN
-    return CheckResult(quality_check=check, job_run_id=job_run_id, status=status, observed=verdict.observed,
-                       rows_checked=verdict.rows, failing_count=verdict.failing, samples=verdict.samples,
-                       message=(f"{verdict.message} (expected {verdict.expected})" if verdict.expected
-                                else verdict.message)[:2000],
-                       ran_at=now, duration_ms=ms)  # fmt: skip
+    return CheckResult(
+        quality_check=check,
+        job_run_id=job_run_id,
+        status=status,
+        observed=verdict.observed,
+        rows_checked=verdict.rows,
+        failing_count=verdict.failing,
+        samples=verdict.samples,
+        message=(f"{verdict.message} (expected {verdict.expected})" if verdict.expected else verdict.message)[
+            :2000
+        ],
+        ran_at=now,
+        duration_ms=ms,
+    )
 
 
 def blocking_failures(results: list[CheckResult]) -> list[CheckResult]:
@@ -103,8 +117,9 @@ def quality_score_record(*, dataset: Dataset, job_run_id: int | None = None, now
     dims = score.score(outcomes)
     if dims is None:
         return None
-    return QualityScore.objects.create(dataset=dataset, job_run_id=job_run_id, computed_at=now or timezone.now(),
-                                       **dims)  # fmt: skip
+    return QualityScore.objects.create(
+        dataset=dataset, job_run_id=job_run_id, computed_at=now or timezone.now(), **dims
+    )
 
 
 def _check_outcomes(dataset: Dataset) -> list[score.Outcome]:
@@ -112,8 +127,10 @@ def _check_outcomes(dataset: Dataset) -> list[score.Outcome]:
     results = CheckResult.objects.filter(quality_check__dataset=dataset, quality_check__enabled=True)
     for result in results.select_related("quality_check").order_by("quality_check", "-ran_at"):
         latest.setdefault(result.quality_check_id, result)
-    return [score.Outcome(r.quality_check.check_type, r.status == Status.PASS, r.failing_count, r.rows_checked)
-            for r in latest.values()]  # fmt: skip
+    return [
+        score.Outcome(r.quality_check.check_type, r.status == Status.PASS, r.failing_count, r.rows_checked)
+        for r in latest.values()
+    ]
 
 
 def _dbt_outcomes(dataset: Dataset) -> list[score.Outcome]:

@@ -55,7 +55,7 @@ def sla_report(*, month: date, user) -> list[SlaRow]:
         row["dataset"]: row
         for row in scores.values("dataset").annotate(
             n=Count("id"), mean=Avg("total"), worst=Min("total"), last_at=Max("computed_at")
-        )  # fmt: skip
+        )
     }
     datasets = (
         Dataset.objects.filter(pk__in=stats)
@@ -72,6 +72,16 @@ def sla_report(*, month: date, user) -> list[SlaRow]:
         )
         target = custom.get(dataset.pk, sla_default(dataset, restricted=bool(restricted)))
         breaches = sum(1 for (d, _), total in latest.items() if d == dataset.pk and total < target)
-        rows.append(SlaRow(dataset, target, dataset.pk in custom, stat["n"], round(stat["mean"], 2),
-                           stat["worst"], latest[(dataset.pk, stat["last_at"])], breaches))  # fmt: skip
+        rows.append(
+            SlaRow(
+                dataset,
+                target,
+                dataset.pk in custom,
+                stat["n"],
+                round(stat["mean"], 2),
+                stat["worst"],
+                latest[(dataset.pk, stat["last_at"])],
+                breaches,
+            )
+        )
     return sorted(rows, key=lambda r: (r.met, r.mean - r.target, r.dataset.name))

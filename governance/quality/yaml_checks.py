@@ -64,9 +64,16 @@ def _upsert(key: str, entry: dict) -> str:
             "Quality check %s: dataset %r matches %d catalogued datasets; skipped.", key, name, len(datasets)
         )
         return "skipped"
-    fields = {"dataset": datasets[0], "column": entry.get("column") or "", "check_type": entry["type"],
-              "severity": entry.get("severity", "warn"), "params": entry.get("params") or {},
-              "description": entry.get("description", ""), "enabled": True, "source": "yaml"}  # fmt: skip
+    fields = {
+        "dataset": datasets[0],
+        "column": entry.get("column") or "",
+        "check_type": entry["type"],
+        "severity": entry.get("severity", "warn"),
+        "params": entry.get("params") or {},
+        "description": entry.get("description", ""),
+        "enabled": True,
+        "source": "yaml",
+    }
     check = QualityCheck.objects.filter(source_key=key).first()
     if check and all(getattr(check, f) == v for f, v in fields.items()):
         return "unchanged"

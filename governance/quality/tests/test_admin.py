@@ -28,8 +28,13 @@ def test_dataset_page_shows_score_chart_checks_and_masked_samples(client, data_s
     check = QualityCheck.objects.create(
         dataset=dataset, check_type="range", column="amount", severity="error"
     )
-    CheckResult.objects.create(quality_check=check, status="fail", ran_at=NOV, message="2 rows outside",
-                               samples=[{"amount": 5000.0, "email": None}])  # fmt: skip
+    CheckResult.objects.create(
+        quality_check=check,
+        status="fail",
+        ran_at=NOV,
+        message="2 rows outside",
+        samples=[{"amount": 5000.0, "email": None}],
+    )
     client.force_login(data_steward)
     page = client.get(f"/admin/catalog/dataset/{dataset.pk}/change/").content.decode()
     assert 'id="quality"' in page and "<svg" in page and "Score <strong>70.0</strong>" in page
@@ -63,11 +68,24 @@ def test_sla_report_lists_missed_slas_first_and_downloads_as_csv(client, complia
     page = client.get("/admin/governance/qualityscore/sla-report/?month=2026-11").content.decode()
     assert "2 of 3 scored datasets met their SLA" in page
     assert page.index(restricted.name) < page.index(mart.name)
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/admin/governance/qualityscore/sla-report/?month=2026-11&format=csv").content.decode())))  # fmt: skip
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    "/admin/governance/qualityscore/sla-report/?month=2026-11&format=csv"
+                ).content.decode()
+            )
+        )
+    )
     by_name = {r["dataset"]: r for r in rows}
-    assert by_name[restricted.name] | {} == {**by_name[restricted.name], "target": "95.0", "met": "no", "mean": "93.0",
-                                             "worst": "90.0", "scores below target": "1"}  # fmt: skip
+    assert by_name[restricted.name] | {} == {
+        **by_name[restricted.name],
+        "target": "95.0",
+        "met": "no",
+        "mean": "93.0",
+        "worst": "90.0",
+        "scores below target": "1",
+    }
     assert (by_name[custom.name]["target set by hand"], by_name[custom.name]["met"]) == ("yes", "yes")
     empty = client.get("/admin/governance/qualityscore/sla-report/?month=2026-10").content.decode()
     assert "No dataset was scored this month." in empty

@@ -13,8 +13,7 @@ from warehouse import config
 from warehouse.lake import Lake
 from warehouse.models import JobRun, WarehouseModel
 from warehouse.services import job_run_execute
-from warehouse.tests.conftest import warehouse_dirs  # noqa: F401 # the fixture
-from warehouse.tests.fixture_lake import write, write_fixture, wo
+from warehouse.tests.fixture_lake import wo, write, write_fixture
 
 pytestmark = pytest.mark.django_db
 SENT = []
@@ -32,7 +31,7 @@ def run_job(job="adhoc", selection=SELECTION):
 
 def rows(table):
     with config.engine() as engine:
-        return sorted(engine.query(f"select * from {table}").to_pylist(), key=repr)
+        return sorted(engine.query(f"select * from {table}").to_pylist(), key=repr)  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
 
 
 @pytest.fixture
@@ -40,12 +39,20 @@ def gated_warehouse(warehouse_dirs, settings, data_steward):
     SENT.clear()
     settings.WAREHOUSE_LINEAGE_SINK = "governance.quality.tests.test_blocking.collecting_sink"
     write_fixture(Lake(settings.LAKE_URL))
-    fact = Dataset.objects.create(namespace=settings.WAREHOUSE_NAMESPACE, layer=Dataset.Layer.CURATED,
-                                  name="warehouse.curated.fact_work_order_event")  # fmt: skip
+    fact = Dataset.objects.create(
+        namespace=settings.WAREHOUSE_NAMESPACE,
+        layer=Dataset.Layer.CURATED,
+        name="warehouse.curated.fact_work_order_event",
+    )
     fact.columns.create(name="work_order_id", data_type="BIGINT", classification=level("L1"))
     # work orders are numbered below 500 at the source; dbt's own tests do not say so
-    return QualityCheck.objects.create(dataset=fact, check_type="range", column="work_order_id",
-                                       severity="error", params={"min": 1, "max": 499})  # fmt: skip
+    return QualityCheck.objects.create(
+        dataset=fact,
+        check_type="range",
+        column="work_order_id",
+        severity="error",
+        params={"min": 1, "max": 499},
+    )
 
 
 def test_a_failing_error_check_holds_back_the_downstream_mart_which_keeps_its_rows(gated_warehouse):
@@ -57,8 +64,12 @@ def test_a_failing_error_check_holds_back_the_downstream_mart_which_keeps_its_ro
     assert mart_before and not mail.outbox
 
     # a later event of a work order numbered outside the range
-    write(Lake(settings.LAKE_URL), "work_order_events",
-          [wo(99, 999, 1, "created", "2025-06-02T08:00", "low", "2025-06-03T08:00")], batch="later")  # fmt: skip
+    write(
+        Lake(settings.LAKE_URL),
+        "work_order_events",
+        [wo(99, 999, 1, "created", "2025-06-02T08:00", "low", "2025-06-03T08:00")],
+        batch="later",
+    )
     second = run_job()
     assert second.status == "succeeded", second.error  # a held-back model is not a failed run
 
@@ -89,7 +100,12 @@ def assert_quality_facets(run):
     assert len(quality) == 1 and run_event_errors(quality[0]) == []
     facets = quality[0]["inputs"][0]["inputFacets"]
     (assertion,) = facets["dataQualityAssertions"]["assertions"]
-    assert assertion == {**assertion, "assertion": "range", "success": True, "column": "work_order_id",
-                         "severity": "error"}  # fmt: skip
+    assert assertion == {
+        **assertion,
+        "assertion": "range",
+        "success": True,
+        "column": "work_order_id",
+        "severity": "error",
+    }
     assert facets["dataQualityMetrics"]["rowCount"] == len(rows("curated.fact_work_order_event"))
     assert quality[0]["run"]["facets"]["parent"]["job"]["name"] == run.job

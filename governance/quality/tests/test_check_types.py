@@ -27,8 +27,13 @@ CASES = {
 
 def add_check(dataset, check_type, severity="error", **overrides):
     column, params = CASES[check_type]
-    return QualityCheck.objects.create(dataset=dataset, check_type=check_type, severity=severity,
-                                       column=overrides.get("column", column), params=overrides.get("params", params))  # fmt: skip
+    return QualityCheck.objects.create(
+        dataset=dataset,
+        check_type=check_type,
+        severity=severity,
+        column=overrides.get("column", column),
+        params=overrides.get("params", params),
+    )
 
 
 def run_one(shop, schema, check_type, **overrides):
@@ -57,9 +62,18 @@ def test_check_fails_on_the_broken_table(shop, check_type):
 
 @pytest.mark.parametrize(
     ("check_type", "observed", "failing"),
-    [("not_null", 0.8, 1), ("unique", 1, 1), ("accepted_values", 1, 1), ("range", 2, 2), ("referential", 1, 1),
-     ("custom_sql", 1, 1), ("freshness", 80.0, None), ("row_count", 5, None), ("volume_change", 25.0, None)],
-)  # fmt: skip
+    [
+        ("not_null", 0.8, 1),
+        ("unique", 1, 1),
+        ("accepted_values", 1, 1),
+        ("range", 2, 2),
+        ("referential", 1, 1),
+        ("custom_sql", 1, 1),
+        ("freshness", 80.0, None),
+        ("row_count", 5, None),
+        ("volume_change", 25.0, None),
+    ],
+)
 def test_failures_are_measured(shop, check_type, observed, failing):
     result = run_one(shop, "bad", check_type)
     assert (result.observed, result.failing_count) == (observed, failing)
