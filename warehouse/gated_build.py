@@ -47,6 +47,8 @@ def graph_of(target: DbtTarget, selection: list[str], adapter: str) -> Graph:
     args = [
         "ls",
         *dbt_runner._common_args(target),
+        "--log-level",  # the listing comes back as the result; printing it too is noise
+        "none",
         "--resource-type",
         *BUILT_TYPES,
         "--output",
