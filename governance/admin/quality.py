@@ -17,7 +17,7 @@ from catalog.models import Dataset
 from governance.charts import history_svg
 from governance.models import CheckResult, QualityCheck, QualityScore, QualitySla
 from governance.quality.selectors import dataset_quality, latest_result_status, latest_score_total
-from governance.quality.sla import sla_report
+from governance.quality.sla import layer_summary, sla_report
 
 
 @admin.register(QualityCheck)
@@ -134,6 +134,7 @@ class QualityScoreAdmin(ReadOnlyAdmin):
             "rows": rows,
             "month": month,
             "met": sum(r.met for r in rows),
+            "layers": layer_summary(rows),
         }
         return TemplateResponse(request, "admin/governance/quality/sla_report.html", context)
 

@@ -85,3 +85,14 @@ def sla_report(*, month: date, user) -> list[SlaRow]:
             )
         )
     return sorted(rows, key=lambda r: (r.met, r.mean - r.target, r.dataset.name))
+
+
+def layer_summary(rows: list[SlaRow]) -> list[tuple[str, float, int, int]]:
+    """Per layer: (label, mean of the datasets' monthly means, datasets met, datasets)."""
+    layers: dict[str, list[SlaRow]] = {}
+    for row in rows:
+        layers.setdefault(row.dataset.get_layer_display() or "No layer", []).append(row)
+    return [
+        (label, round(sum(r.mean for r in its) / len(its), 2), sum(r.met for r in its), len(its))
+        for label, its in sorted(layers.items())
+    ]

@@ -67,6 +67,11 @@ def test_sla_report_lists_missed_slas_first_and_downloads_as_csv(client, complia
     client.force_login(compliance_officer)
     page = client.get("/admin/governance/qualityscore/sla-report/?month=2026-11").content.decode()
     assert "2 of 3 scored datasets met their SLA" in page
+    # per layer: cleansed (93 + 71) / 2 = 82, one of two met; mart 93, met
+    assert (
+        "<td>Cleansed</td><td>82.0</td><td>1 of 2</td>" in page
+        and "<td>Mart</td><td>93.0</td><td>1 of 1</td>" in page
+    )
     assert page.index(restricted.name) < page.index(mart.name)
     rows = list(
         csv.DictReader(
