@@ -27,3 +27,13 @@ def relation_of(dataset) -> str:
         folder = name.replace("'", "''")
         return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
     raise NotInWarehouse(f"{dataset} is neither a warehouse table nor a lake folder.")
+
+
+def datasets_named(name: str):
+    """Live datasets whose name is `name` or ends in its last parts (`curated.dim_tenant`, `raw/tickets`)."""
+    from django.db.models import Q
+
+    from catalog.models import Dataset
+
+    match = Q(name=name) | Q(name__endswith=f".{name}") | Q(name__endswith=f"/{name}")
+    return Dataset.objects.filter(match, removed_at__isnull=True)

@@ -6,14 +6,13 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Column, DataCheck, Dataset
 from governance.models import CheckResult, QualityCheck, QualityScore
 from governance.quality import runner, score
 from governance.quality.compile import Spec
-from governance.quality.relations import NotInWarehouse, relation_of
+from governance.quality.relations import NotInWarehouse, datasets_named, relation_of
 
 logger = logging.getLogger(__name__)
 Status = CheckResult.Status
@@ -64,7 +63,7 @@ def _table_run(dataset: Dataset, checks: list[QualityCheck]) -> runner.TableRun:
 def _referenced(check: QualityCheck) -> Dataset:
     """The dataset a referential check points at: `to` is a catalogued name or its last parts."""
     to = str(check.params.get("to") or "")
-    found = list(Dataset.objects.filter(Q(name=to) | Q(name__endswith=f".{to}"), removed_at__isnull=True)[:2])
+    found = list(datasets_named(to)[:2])
     if len(found) != 1:
         raise NotInWarehouse(
             f"referential check {check.pk}: `to` = {to!r} names {len(found)} datasets, not one."

@@ -21,11 +21,10 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
-from catalog.models import Dataset
 from governance.models import QualityCheck
 from governance.models.quality import CheckType, Severity
+from governance.quality.relations import datasets_named
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +55,7 @@ def _upsert(key: str, entry: dict) -> str:
             f"{key}: type must be one of {', '.join(CheckType.values)}; severity error or warn."
         )
     name = str(entry.get("dataset") or "")
-    datasets = list(
-        Dataset.objects.filter(Q(name=name) | Q(name__endswith=f".{name}"), removed_at__isnull=True)[:2]
-    )
+    datasets = list(datasets_named(name)[:2])
     if len(datasets) != 1:
         logger.warning(
             "Quality check %s: dataset %r matches %d catalogued datasets; skipped.", key, name, len(datasets)
