@@ -60,11 +60,10 @@ class Migration(migrations.Migration):
                 (
                     "severity",
                     models.CharField(
-                        choices=[
-                            ("error", "Error (blocks downstream models)"),
-                            ("warn", "Warning (reports only)"),
-                        ],
+                        choices=[("error", "Error"), ("warn", "Warning")],
                         default="warn",
+                        help_text="An error holds back the dataset's downstream models when the check fails; "
+                        "a warning only reports.",
                         max_length=5,
                     ),
                 ),
@@ -205,7 +204,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("target_score", models.FloatField(help_text="Minimum total score, 0–100.")),
+                ("target_score", models.FloatField(help_text="Minimum total score, 0-100.")),
                 ("note", models.TextField(blank=True)),
                 (
                     "dataset",

@@ -19,8 +19,8 @@ class CheckType(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", "Error (blocks downstream models)"
-    WARN = "warn", "Warning (reports only)"
+    ERROR = "error", "Error"
+    WARN = "warn", "Warning"
 
 
 class QualityCheck(models.Model):
@@ -39,7 +39,13 @@ class QualityCheck(models.Model):
     params = models.JSONField(
         default=dict, blank=True, help_text="Thresholds and values; see docs/quality.md."
     )
-    severity = models.CharField(max_length=5, choices=Severity.choices, default=Severity.WARN)
+    severity = models.CharField(
+        max_length=5,
+        choices=Severity.choices,
+        default=Severity.WARN,
+        help_text="An error holds back the dataset's downstream models when the check fails; "
+        "a warning only reports.",
+    )
     source = models.CharField(max_length=5, choices=Source.choices, default=Source.ADMIN)
     source_key = models.CharField(
         max_length=300, blank=True, help_text="File and name of a YAML check; its identity across loads."
