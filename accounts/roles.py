@@ -125,6 +125,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_accessreview",
         "governance.change_accessreview",
         "governance.view_accessreviewitem",
+        "governance.view_qualitycheck",
+        "governance.view_checkresult",
+        "governance.view_qualityscore",
+        "governance.view_qualitysla",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -186,6 +190,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_accessreview",
         "governance.change_accessreview",
         "governance.view_accessreviewitem",
+        # data quality: stewards define checks and SLAs; results and scores are written by runs
+        "governance.view_qualitycheck",
+        "governance.add_qualitycheck",
+        "governance.change_qualitycheck",
+        "governance.view_checkresult",
+        "governance.view_qualityscore",
+        "governance.view_qualitysla",
+        "governance.add_qualitysla",
+        "governance.change_qualitysla",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

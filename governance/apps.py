@@ -39,3 +39,10 @@ class GovernanceConfig(AppConfig):
         register(models.FreshnessIncident)
         register(models.MetricAnomaly)
         register_penalty(overdue_penalties)
+        # Data quality: check definitions and SLAs are audited; results and scores are written once.
+        register(models.QualityCheck)
+        register(models.QualitySla)
+        from governance.quality.gate import QualityGate
+        from warehouse.hooks import register_quality_gate
+
+        register_quality_gate(QualityGate())

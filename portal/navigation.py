@@ -54,6 +54,10 @@ NAVIGATION = (
         "Data catalog",
         (
             "catalog.*",
+            "governance.qualitycheck",
+            "governance.checkresult",
+            "governance.qualityscore",
+            "governance.qualitysla",
             "governance.freshnesssla",
             "governance.freshnessincident",
             "governance.metricpoint",

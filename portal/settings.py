@@ -433,6 +433,8 @@ WAREHOUSE_JOB_MAX_RETRIES = env.int("WAREHOUSE_JOB_MAX_RETRIES", default=3)
 WAREHOUSE_COLUMN_POLICIES = env.str(
     "WAREHOUSE_COLUMN_POLICIES", default="warehouse.column_policies.catalog_column_policies"
 )
+# Data-quality checks kept in YAML beside the dbt project (docs/quality.md); empty = none loaded.
+QUALITY_CHECKS_YAML_DIR = env.str("QUALITY_CHECKS_YAML_DIR", default=str(BASE_DIR / "warehouse/dbt/quality"))
 CELERY_BEAT_SCHEDULE.update(
     {
         "warehouse-events": {

@@ -46,7 +46,8 @@ def layer_of(unique_id: str) -> str:
     return {"stg": "cleansed", "fact": "curated", "dim": "curated", "mart": "marts"}.get(prefix, "other")
 
 
-def emit_for_run(run, result) -> list[dict]:
+def emit_for_run(run, result, extra_events=()) -> list[dict]:
+    """`extra_events`: events of the run's other steps (the quality checks' assertions)."""
     if not result.manifest_path:
         return []
     with open(result.manifest_path) as fh:
@@ -56,6 +57,7 @@ def emit_for_run(run, result) -> list[dict]:
     with config.engine() as engine:
         events = build_events(manifest, result.nodes, parent_run_id=_uuid_for(run.pk), job_name=run.job,
                               datasets=dataset_namer(), columns_of=column_reader(engine))  # fmt: skip
+    events += list(extra_events)
     try:
         sink = import_string(settings.WAREHOUSE_LINEAGE_SINK)
         sink(events=events, manifest_path=result.manifest_path,

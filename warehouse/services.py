@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from warehouse import config, dbt_runner, lineage
+from warehouse import config, dbt_runner, gated_build, hooks, lineage
 from warehouse.jobs import job_for
 from warehouse.loading import load_raw_for_engine
 from warehouse.models import JobRun, WarehouseModel
@@ -54,20 +54,44 @@ def job_run_execute(*, job_run_id: int, on_progress=None) -> JobRun:
 
     try:
         loaded = load_raw_for_engine(full_refresh=run.full_refresh)
-        # built here, not in dbt's thread: its column policies read the catalog on this connection
-        target = config.dbt_target()
-        result = _in_thread_reporting(
-            lambda report: dbt_runner.run(
-                target, "build", select=list(job.selection), full_refresh=run.full_refresh,
-                on_progress=report, keep_artifacts_in=f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}",
-                with_catalog=True,
-            ),
-            progress,
-        )  # fmt: skip
+        gates = [gate for gate in hooks.quality_gates() if gate.active()]
+        result, blocked = _build(run, job, gates, progress)
         published = publish_layers() if result.success and job.publish_to_lake else 0
     except Exception as exc:
         return _finish(run, None, error=f"{type(exc).__name__}: {exc}", trace=tb.format_exc())
-    return _finish(run, result, published=published, loaded=loaded)
+    run = _finish(run, result, published=published, loaded=loaded, gates=gates, blocked=blocked)
+    return run
+
+
+def _build(run: JobRun, job, gates, progress):
+    """One dbt build; in stages behind the quality gates when any check is enabled."""
+    target, keep = config.dbt_target(), f"{settings.WAREHOUSE_WORK_DIR}/runs/{run.pk}"
+
+    def build(select, with_catalog):
+        def work(report):
+            return dbt_runner.run(
+                target,
+                "build",
+                select=select,
+                full_refresh=run.full_refresh,
+                on_progress=report,
+                keep_artifacts_in=keep,
+                with_catalog=with_catalog,
+            )
+
+        return _in_thread_reporting(work, progress)
+
+    if not gates:
+        return build(list(job.selection), True), {}
+    graph = gated_build.graph_of(target, list(job.selection), settings.WAREHOUSE_BACKEND)
+    return gated_build.build_gated(
+        target,
+        graph,
+        gates,
+        job_run_id=run.pk,
+        keep_artifacts_in=keep,
+        run_stage=lambda names: build(names, False),
+    )
 
 
 def _in_thread_reporting(work, report):
@@ -109,7 +133,9 @@ def _start(job_run_id: int) -> JobRun:
     return run
 
 
-def _finish(run: JobRun, result, *, error="", trace="", published=0, loaded=0) -> JobRun:
+def _finish(
+    run: JobRun, result, *, error="", trace="", published=0, loaded=0, gates=(), blocked=None
+) -> JobRun:
     now = timezone.now()
     if result is not None:
         _count_rows(result)
@@ -129,7 +155,13 @@ def _finish(run: JobRun, result, *, error="", trace="", published=0, loaded=0) -
         run.error, run.traceback = error, trace
         run.save()
     if result is not None:
-        lineage.emit_for_run(run, result)
+        quality_events = [event for gate in gates for event in gate.events(job_run_id=run.pk)]
+        lineage.emit_for_run(run, result, extra_events=quality_events)
+    for gate in gates:  # after the sink, so that the scores see this run's dbt test results
+        try:
+            gate.finish(job_run_id=run.pk, blocked=blocked or {})
+        except Exception:  # scores and alerts must not turn a finished data run into a failure
+            logger.exception("Quality gate %r could not finish job run %s", gate, run.pk)
     return run
 
 

@@ -7,6 +7,7 @@ from governance.admin import (  # noqa: F401
     controls,
     evidence,
     frameworks,
+    quality,
     quality_health,
     scores,
     training,

@@ -6,6 +6,7 @@ from governance.models.deviations import Deviation
 from governance.models.evidence import Evidence, EvidenceEvent
 from governance.models.findings import Finding
 from governance.models.frameworks import Criterion, Framework
+from governance.models.quality import CheckResult, QualityCheck, QualityScore, QualitySla
 from governance.models.quality_health import FreshnessIncident, FreshnessSla, MetricAnomaly, MetricPoint
 from governance.models.scores import ReadinessScore, Snapshot
 from governance.models.testing import ControlTest, ControlTestSample
@@ -19,6 +20,7 @@ __all__ = [
     "Capa",
     "CapaAction",
     "CapaEvent",
+    "CheckResult",
     "Control",
     "ControlMapping",
     "ControlTest",
@@ -36,6 +38,9 @@ __all__ = [
     "FreshnessSla",
     "MetricAnomaly",
     "MetricPoint",
+    "QualityCheck",
+    "QualityScore",
+    "QualitySla",
     "ReadinessScore",
     "Snapshot",
     "TrainingRecord",
