@@ -100,26 +100,27 @@ def catalog_and_reader(manifest: Path, db: Path):
     from accounts import roles
     from accounts.audit import system_user
     from accounts.models import User
-    from catalog.models import Classification, Column, Dataset
+    from catalog.models import Classification, Dataset
     from catalog.services.datasets import column_upsert
     from catalog.services.dbt import dbt_import
     from warehouse.engine import EngineConfig, get_engine
 
     dbt_import(str(manifest), str(manifest.with_name("run_results.json")), actor=system_user())
-    # the run's lineage events bring the built columns in production; here they come from the file
+    # the run's lineage events bring the built columns in production; here they come from the file,
+    # saved one by one through the catalog's service so the audit trail sees them
+    levels = {c.code: c for c in Classification.objects.all()}
     with get_engine(EngineConfig(duckdb_path=str(db), read_only=True)) as engine:
         for dataset in Dataset.objects.filter(name__startswith="warehouse.marts."):
-            for position, column in enumerate(engine.describe(dataset.name.removeprefix("warehouse.")), 1):
+            table = dataset.name.removeprefix("warehouse.")
+            for position, column in enumerate(engine.describe(table), 1):
+                level = "L3" if column.name in L3_COLUMNS.get(table.split(".")[1], ()) else "L1"
                 column_upsert(
-                    dataset=dataset, name=column.name, data_type=column.type, ordinal_position=position
+                    dataset=dataset,
+                    name=column.name,
+                    data_type=column.type,
+                    ordinal_position=position,
+                    classification=levels[level],
                 )
-    levels = {c.code: c for c in Classification.objects.all()}
-    marts = Column.objects.filter(dataset__name__startswith="warehouse.marts.")
-    marts.update(classification=levels["L1"])  # reference data for a benchmark, not an audited change
-    for table, names in L3_COLUMNS.items():
-        marts.filter(dataset__name=f"warehouse.marts.{table}", name__in=names).update(
-            classification=levels["L3"]
-        )
     reader, _ = User.objects.get_or_create(username="bench-executive", defaults={"email": "exec@bench.test"})
     reader.groups.add(Group.objects.get(name=roles.EXECUTIVE))
     return reader
