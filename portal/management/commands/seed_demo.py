@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from accounts.commands import AuditedCommand
 from accounts.demo import seed_accounts
 from catalog.demo import seed_catalog
+from governance.access.demo import seed_access_reviews
 from governance.demo import seed_audits_and_capa, seed_governance
 from governance.quality.demo import seed_quality
 from portal.demo import seed_portal
@@ -30,6 +31,7 @@ class Command(AuditedCommand):
         self.stdout.write(f"Warehouse: demo source generated; {seed_warehouse()}.")
         self.stdout.write(f"Warehouse access: {seed_warehouse_access()}.")
         self.stdout.write(f"Data quality: {seed_quality()}.")
+        self.stdout.write(f"Access reviews: {seed_access_reviews()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
