@@ -3,7 +3,9 @@
 The catalog names warehouse tables as OpenLineage does (`catalog/naming.py`): on DuckDB
 `<database>.<schema>.<table>` in `settings.WAREHOUSE_NAMESPACE` (the database is the file's stem,
 as dbt-duckdb names it), on BigQuery `<project>.<dataset>.<table>` in namespace "bigquery".
-Two queries per read (the dataset, then its columns with their levels), whatever the width.
+One query per read, whatever the width: the live columns joined to their dataset and level, each
+with its level's masking method (`LevelMasking`; an unclassified column takes L4's) as a scalar
+subquery. Nothing is cached, so a reclassified column or a changed method counts on the next read.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from catalog.models import Column, Dataset
 from catalog.naming import relation_dataset
 from warehouse.engine import EngineConfig
 from warehouse.engine.base import EngineError, split_name
+from warehouse.reads.models import LevelMasking
 from warehouse.reads.query import ReadInvalid
 
 UNCLASSIFIED = "unclassified"
@@ -30,6 +36,7 @@ class CatalogColumn:
     level: int  # UNCLASSIFIED_LEVEL when the catalog has no level for it
     code: str  # "L3", or "unclassified"
     pii_category: str
+    masking: str = ""  # the level's LevelMasking method; "" when the level has none
 
     @property
     def is_phi(self) -> bool:
@@ -42,6 +49,11 @@ class CatalogTable:
     engine_name: str  # "marts.mart_revenue_monthly"
     dataset: Dataset
     columns: dict[str, CatalogColumn]  # in the table's order
+
+    @property
+    def methods(self) -> dict[int, str]:
+        """Masking method per level, for the levels of this table's columns."""
+        return {c.level: c.masking for c in self.columns.values() if c.masking}
 
 
 def catalog_identity(engine_name: str, config: EngineConfig) -> tuple[str, str]:
@@ -63,28 +75,41 @@ def table_lookup(engine_name: str, config: EngineConfig) -> CatalogTable:
         namespace, name = catalog_identity(engine_name, config)
     except EngineError as exc:
         raise ReadInvalid(f"{engine_name!r} is not a warehouse table name (expected schema.table).") from exc
-    dataset = Dataset.objects.filter(namespace=namespace, name=name, removed_at__isnull=True).first()
+    level = Coalesce(OuterRef("classification__level"), Value(UNCLASSIFIED_LEVEL))
+    rows = (
+        Column.objects.filter(
+            dataset__namespace=namespace,
+            dataset__name=name,
+            dataset__removed_at__isnull=True,
+            removed_at__isnull=True,
+        )
+        .select_related("dataset", "classification")
+        .annotate(
+            masking=Subquery(LevelMasking.objects.filter(classification__level=level).values("method")[:1])
+        )
+        .order_by("ordinal_position", "name")
+    )
+    columns = {column.name: _catalog_column(column) for column in rows}
+    if columns:
+        dataset = next(iter(rows)).dataset
+    else:  # a table the catalog lists without live columns: one more query
+        dataset = Dataset.objects.filter(namespace=namespace, name=name, removed_at__isnull=True).first()
     if dataset is None:
         raise ReadInvalid(f"Unknown warehouse table {engine_name}: the catalog lists no such table.")
-    rows = (
-        Column.objects.filter(dataset=dataset, removed_at__isnull=True)
-        .order_by("ordinal_position", "name")
-        .values_list(
-            "pk", "name", "data_type", "classification__level", "classification__code", "pii_category"
-        )
-    )
-    columns = {
-        name: CatalogColumn(
-            pk=pk,
-            name=name,
-            data_type=data_type,
-            level=UNCLASSIFIED_LEVEL if level is None else level,
-            code=code or UNCLASSIFIED,
-            pii_category=pii,
-        )
-        for pk, name, data_type, level, code, pii in rows
-    }
     return CatalogTable(engine_name=engine_name, dataset=dataset, columns=columns)
+
+
+def _catalog_column(column: Column) -> CatalogColumn:
+    level = column.classification
+    return CatalogColumn(
+        pk=column.pk,
+        name=column.name,
+        data_type=column.data_type,
+        level=UNCLASSIFIED_LEVEL if level is None else level.level,
+        code=level.code if level else UNCLASSIFIED,
+        pii_category=column.pii_category,
+        masking=column.masking or "",
+    )
 
 
 def warehouse_datasets(config: EngineConfig) -> dict[str, Dataset]:

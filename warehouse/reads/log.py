@@ -1,4 +1,5 @@
-"""Writes of the access log: one INSERT per read, plus one upsert of the PHI counts when any."""
+"""Writes of the access log: one INSERT per read; with PHI touched, the INSERT and one upsert of
+the PHI counts in one transaction."""
 
 from __future__ import annotations
 
@@ -51,10 +52,14 @@ def access_log_write(
         job=job[:200],
     )
     phi = [c for c in touched if c.is_phi] if outcome == AccessLog.Outcome.ALLOWED else []
-    with transaction.atomic():
+    if not phi:
+        entry.save()  # one INSERT is atomic by itself: no transaction round trips around it
+        return entry
+    # The row and its PHI counts commit together. Inside a caller's transaction they are part of
+    # it (no savepoint): a failed log write fails the caller's work too, never a read without its row.
+    with transaction.atomic(savepoint=False):
         entry.save()
-        if phi:
-            _count_phi(user, entry.at.date(), phi, masked, row_count or 0)
+        _count_phi(user, entry.at.date(), phi, masked, row_count or 0)
     return entry
 
 

@@ -4,17 +4,20 @@ Per role the most specific policy wins (one naming the dataset, else one for its
 for every layer), so a dataset policy can narrow what a layer policy gives. Across the user's
 roles the widest access wins: the highest clearance, and all rows if any policy reads all rows.
 A `requires_grant` policy (auditors) counts only while the user holds a live grant on the dataset.
+
+Nothing here is cached: every read asks the database, so a retired policy, a removed role or an
+expired grant takes effect on the next read. `reader_policies` asks once for all of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, FilteredRelation, Q, Subquery, Value
 
 from accounts.grants import granted
 from catalog.models import Dataset
-from warehouse.reads.models import AccessPolicy
+from warehouse.reads.models import AccessPolicy, TenantKey
 
 DATASET, LAYER, EVERY_LAYER = 0, 1, 2
 
@@ -27,38 +30,95 @@ class Access:
     policies: tuple[int, ...]  # the policies that decided it
 
 
-def user_roles(user) -> list[tuple[int, str]]:
-    """(group id, name) of the user's roles, in one query."""
-    return list(user.groups.order_by("name").values_list("pk", "name"))
+@dataclass(frozen=True)
+class Policy:
+    """The fields of an active AccessPolicy that decide a read."""
+
+    pk: int
+    role_id: int
+    dataset_id: int | None
+    layer: str
+    row_filter: str
+    requires_grant: bool
+    clearance_level: int
+    clearance_code: str
+
+    def reaches(self, dataset: Dataset) -> bool:
+        if self.dataset_id is not None:
+            return self.dataset_id == dataset.pk
+        return self.layer in (dataset.layer, "")
 
 
-def dataset_access(user, dataset: Dataset, roles: list[tuple[int, str]]) -> Access | None:
-    """The user's access to `dataset` through their roles; None when no policy lets them read it."""
-    if not roles or not user.is_active:
-        return None
-    candidates = list(
-        _active(roles).filter(Q(dataset=dataset) | Q(dataset__isnull=True, layer__in=[dataset.layer, ""]))
+@dataclass(frozen=True)
+class Reader:
+    """A user's roles, their roles' active policies and their organisation's tenant key."""
+
+    roles: list[tuple[int, str]]  # (group id, name), by name
+    policies: list[Policy]
+    tenant_id: int | None
+
+
+def reader_policies(user) -> Reader:
+    """Roles, active policies (with clearance) and tenant key in one query: the user's groups,
+    each LEFT JOINed to its active policies, with the tenant key as a scalar subquery."""
+    tenant = (
+        Subquery(TenantKey.objects.filter(organization_id=user.organization_id).values("tenant_id")[:1])
+        if user.organization_id
+        else Value(None, output_field=BigIntegerField())
     )
+    rows = (
+        user.groups.annotate(
+            active=FilteredRelation(
+                "warehouse_policies", condition=Q(warehouse_policies__status=AccessPolicy.Status.ACTIVE)
+            ),
+            tenant=tenant,
+        )
+        .order_by("name", "active__pk")
+        .values_list(
+            "pk",
+            "name",
+            "tenant",
+            "active__pk",
+            "active__dataset_id",
+            "active__layer",
+            "active__row_filter",
+            "active__requires_grant",
+            "active__clearance__level",
+            "active__clearance__code",
+        )
+    )
+    roles: dict[int, str] = {}
+    policies, tenants = [], set()
+    for role_id, name, tenant_id, pk, *fields in rows:
+        roles[role_id] = name
+        tenants.add(tenant_id)
+        if pk is not None:
+            policies.append(Policy(pk, role_id, *fields))
+    return Reader(roles=list(roles.items()), policies=policies, tenant_id=next(iter(tenants), None))
+
+
+def dataset_access(user, dataset: Dataset, reader: Reader) -> Access | None:
+    """The user's access to `dataset` through their roles; None when no policy lets them read it."""
+    if not reader.roles or not user.is_active:
+        return None
+    candidates = [p for p in reader.policies if p.reaches(dataset)]
     if any(p.requires_grant for p in candidates) and not _granted_ids(user, [dataset.pk]):
         candidates = [p for p in candidates if not p.requires_grant]
     return _decide(candidates)
 
 
-def datasets_access(user, datasets: list[Dataset], roles: list[tuple[int, str]]) -> dict[int, Access]:
-    """Access per dataset id for many datasets at once: two queries, whatever their number."""
-    if not roles or not user.is_active or not datasets:
+def datasets_access(user, datasets: list[Dataset], reader: Reader) -> dict[int, Access]:
+    """Access per dataset id for many datasets at once: no query, one more for grants."""
+    if not reader.roles or not user.is_active or not datasets:
         return {}
-    policies = list(_active(roles))
+    policies = reader.policies
     grants = (
         _granted_ids(user, [d.pk for d in datasets]) if any(p.requires_grant for p in policies) else set()
     )
     decided = {}
     for dataset in datasets:
         candidates = [
-            p
-            for p in policies
-            if (p.dataset_id == dataset.pk or (p.dataset_id is None and p.layer in (dataset.layer, "")))
-            and (not p.requires_grant or dataset.pk in grants)
+            p for p in policies if p.reaches(dataset) and (not p.requires_grant or dataset.pk in grants)
         ]
         access = _decide(candidates)
         if access is not None:
@@ -66,33 +126,27 @@ def datasets_access(user, datasets: list[Dataset], roles: list[tuple[int, str]])
     return decided
 
 
-def _active(roles):
-    return AccessPolicy.objects.filter(
-        status=AccessPolicy.Status.ACTIVE, role_id__in=[pk for pk, _ in roles]
-    ).select_related("clearance")
-
-
-def _decide(candidates: list[AccessPolicy]) -> Access | None:
+def _decide(candidates: list[Policy]) -> Access | None:
     chosen = _most_specific_per_role(candidates)
     if not chosen:
         return None
-    widest = max(chosen, key=lambda p: p.clearance.level)
+    widest = max(chosen, key=lambda p: p.clearance_level)
     all_rows = any(p.row_filter == AccessPolicy.RowFilter.NONE for p in chosen)
     return Access(
-        clearance_level=widest.clearance.level,
-        clearance_code=widest.clearance.code,
+        clearance_level=widest.clearance_level,
+        clearance_code=widest.clearance_code,
         row_filter=AccessPolicy.RowFilter.NONE if all_rows else AccessPolicy.RowFilter.OWN_ORGANIZATION,
         policies=tuple(sorted(p.pk for p in chosen)),
     )
 
 
-def _scope(policy: AccessPolicy) -> int:
+def _scope(policy: Policy) -> int:
     if policy.dataset_id:
         return DATASET
     return LAYER if policy.layer else EVERY_LAYER
 
 
-def _most_specific_per_role(policies: list[AccessPolicy]) -> list[AccessPolicy]:
+def _most_specific_per_role(policies: list[Policy]) -> list[Policy]:
     best: dict[int, int] = {}
     for policy in policies:
         best[policy.role_id] = min(best.get(policy.role_id, EVERY_LAYER), _scope(policy))

@@ -136,7 +136,8 @@ def access_policy_widening(policy) -> list[str]:
 def _lock(policy) -> AccessPolicy:
     """Lock the policy and the version it supersedes, in primary-key order."""
     ids = [policy.pk, policy.supersedes_id] if policy.supersedes_id else [policy.pk]
-    rows = AccessPolicy.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the dataset
+    rows = AccessPolicy.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     locked = {row.pk: row for row in rows.select_related("role", "clearance", "dataset")}
     return locked[policy.pk]
 

@@ -24,8 +24,8 @@ from warehouse.reads.catalog_lookup import CatalogTable, table_lookup, warehouse
 from warehouse.reads.compile import TENANT_COLUMN, Compiled, compile_read
 from warehouse.reads.log import access_log_write
 from warehouse.reads.masking import HASH
-from warehouse.reads.models import AccessLog, AccessPolicy, LevelMasking, TenantKey
-from warehouse.reads.policies import Access, dataset_access, datasets_access, user_roles
+from warehouse.reads.models import AccessLog, AccessPolicy
+from warehouse.reads.policies import Access, Reader, dataset_access, datasets_access, reader_policies
 from warehouse.reads.query import ReadDenied, ReadInvalid, ReadQuery, ReadResult
 
 OWN_ORGANIZATION = AccessPolicy.RowFilter.OWN_ORGANIZATION
@@ -48,11 +48,11 @@ def governed_read(
     if purpose not in AccessLog.Purpose.values:
         raise ValueError(f"Unknown read purpose {purpose!r}; use one of AccessLog.Purpose.")
     started = time.perf_counter()
-    roles = user_roles(user)
+    reader = reader_policies(user)
     config = engine.config if engine is not None else warehouse_config.engine_config(read_only=True)
     entry = {
         "user": user,
-        "roles": [name for _, name in roles],
+        "roles": [name for _, name in reader.roles],
         "purpose": purpose,
         "table": str(getattr(query, "table", ""))[:300],
         "request_id": request_id,
@@ -64,10 +64,10 @@ def governed_read(
         if not isinstance(query, ReadQuery) or not isinstance(query.table, str):
             raise ReadInvalid("A read takes a ReadQuery naming one table as `schema.table`.")
         table = table_lookup(query.table, config)
-        access = dataset_access(user, table.dataset, roles)
+        access = dataset_access(user, table.dataset, reader)
         if access is None:
             raise ReadDenied(_denied_message(query.table, entry["roles"]))
-        compiled = _compile(query, user, table, access, config, engine)
+        compiled = _compile(query, reader, table, access, config, engine)
     except (ReadInvalid, ReadDenied) as exc:
         access_log_write(
             **entry,
@@ -81,10 +81,10 @@ def governed_read(
 
 
 def readable_tables(user) -> list[TableAccess]:
-    """Every live warehouse table the user may read, with clearance and row filter (three queries)."""
-    roles = user_roles(user)
+    """Every live warehouse table the user may read, with clearance and row filter (two queries)."""
+    reader = reader_policies(user)
     tables = warehouse_datasets(warehouse_config.engine_config(read_only=True))
-    decided = datasets_access(user, list(tables.values()), roles)
+    decided = datasets_access(user, list(tables.values()), reader)
     return [
         TableAccess(
             table=name, dataset=dataset, clearance=access.clearance_code, row_filter=access.row_filter
@@ -94,9 +94,8 @@ def readable_tables(user) -> list[TableAccess]:
     ]
 
 
-def _compile(query, user, table: CatalogTable, access: Access, config, engine) -> Compiled:
-    tenant_id = _tenant_id(user, table) if access.row_filter == OWN_ORGANIZATION else None
-    methods = dict(LevelMasking.objects.values_list("classification__level", "method"))
+def _compile(query, reader: Reader, table: CatalogTable, access: Access, config, engine) -> Compiled:
+    tenant_id = _tenant_id(reader, table) if access.row_filter == OWN_ORGANIZATION else None
     table_sql = engine.quote(query.table) if engine is not None else _quote(query.table, config)
     return compile_read(
         query,
@@ -104,7 +103,7 @@ def _compile(query, user, table: CatalogTable, access: Access, config, engine) -
         table_sql=table_sql,
         dialect=config.backend,
         clearance_level=access.clearance_level,
-        methods=methods,
+        methods=table.methods,
         tenant_id=tenant_id,
     )
 
@@ -145,23 +144,19 @@ def _run(query, compiled: Compiled, access: Access, config, engine, entry, start
     return ReadResult(data=data, masked=dict(compiled.masked), log=log)
 
 
-def _tenant_id(user, table: CatalogTable) -> int:
+def _tenant_id(reader: Reader, table: CatalogTable) -> int:
     """The reader's tenant key; without one (or without a tenant column) nothing may be read."""
     if TENANT_COLUMN not in table.columns:
         raise ReadDenied(
             f"{table.engine_name} has no {TENANT_COLUMN} column, so it cannot be limited to your"
             " organisation's rows: it is not readable for you."
         )
-    tenant = TenantKey.objects.filter(organization_id=user.organization_id).values_list(
-        "tenant_id", flat=True
-    )
-    tenant_id = tenant.first() if user.organization_id else None
-    if tenant_id is None:
+    if reader.tenant_id is None:
         raise ReadDenied(
             "Your organisation has no warehouse tenant key, so no rows can be shown to you;"
             " ask a data steward to link it."
         )
-    return tenant_id
+    return reader.tenant_id
 
 
 def _quote(table: str, config) -> str:

@@ -162,6 +162,25 @@ def test_proposed_and_retired_policies_give_no_access(warehouse, catalog, execut
         read(executive, warehouse)
 
 
+def test_access_changes_take_effect_on_the_very_next_read(
+    warehouse, catalog, executive, auditor, compliance_officer
+):
+    """Nothing on the read path is cached: a raised level, a changed masking method, a retired
+    policy and an expired grant count from the next read of the same process."""
+    assert read(executive, warehouse, columns=("account_name",)).masked == {}
+    catalog.columns.filter(name="account_name").update(classification=level("L4"))
+    assert read(executive, warehouse, columns=("account_name",)).masked == {"account_name": "null"}
+    LevelMasking.objects.filter(classification=level("L4")).update(method="partial")
+    assert read(executive, warehouse, columns=("notes",)).masked == {"notes": "partial"}  # unclassified
+    AccessPolicy.objects.filter(role__name=roles.EXECUTIVE).update(status=AccessPolicy.Status.RETIRED)
+    with pytest.raises(ReadDenied):
+        read(executive, warehouse)
+    grant_dataset(auditor, catalog, compliance_officer)
+    assert read(auditor, warehouse).data.num_rows == len(ROWS)
+    with time_machine.travel("2099-01-01", tick=False), pytest.raises(ReadDenied):
+        read(auditor, warehouse)
+
+
 def test_aggregates_group_by_and_count_over_the_masked_values(warehouse, catalog, data_steward):
     result = read(
         data_steward,
