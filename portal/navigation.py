@@ -67,7 +67,13 @@ NAVIGATION = (
     NavGroup(
         "warehouse",
         "Warehouse and reporting",
-        ("warehouse.*", "warehouse_reads.*", "reporting.*", "django_celery_beat.*"),
+        (
+            "warehouse.*",
+            "warehouse_reads.*",
+            "governance.accessreview",
+            "reporting.*",
+            "django_celery_beat.*",
+        ),
     ),
     NavGroup("access", "Access and accountability", ("accounts.*", "auth.*", "otp_totp.*", "axes.*")),
 )
