@@ -25,7 +25,7 @@ from warehouse.reads.catalog_lookup import table_lookup, warehouse_datasets
 from warehouse.reads.compile import SQL_TYPE, TENANT_COLUMN
 from warehouse.reads.masking import HASH, NULL, mask_sql
 from warehouse.reads.models import AccessPolicy, LevelMasking, TenantKey
-from warehouse.reads.policies import _decide
+from warehouse.reads.policies import decide_access, role_policies
 
 PREFIX = "governed_"
 KEYS_DATASET = "governed_keys"
@@ -68,11 +68,7 @@ def authorized_views_apply(*, engine: Engine, roles=None) -> list[GovernedView]:
 
 def _role_views(engine: Engine, role: Group) -> list[GovernedView]:
     tables = warehouse_datasets(engine.config)
-    policies = list(
-        AccessPolicy.objects.filter(role=role, status="active", requires_grant=False).select_related(
-            "clearance"
-        )
-    )
+    policies = role_policies(role)
     methods = dict(LevelMasking.objects.values_list("classification__level", "method"))
     if any(p.row_filter == AccessPolicy.RowFilter.OWN_ORGANIZATION for p in policies):
         _write_members(engine, role, governed_dataset(role))
@@ -80,12 +76,7 @@ def _role_views(engine: Engine, role: Group) -> list[GovernedView]:
     for name, dataset in sorted(tables.items()):
         if name.split(".")[0].startswith(PREFIX):
             continue
-        matching = [
-            p
-            for p in policies
-            if p.dataset_id == dataset.pk or (not p.dataset_id and p.layer in (dataset.layer, ""))
-        ]
-        access = _decide(matching)
+        access = decide_access([p for p in policies if p.reaches(dataset)])
         if access is None:
             continue
         view = _view(engine, role, name, access, methods)

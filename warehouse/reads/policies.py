@@ -97,6 +97,16 @@ def reader_policies(user) -> Reader:
     return Reader(roles=list(roles.items()), policies=policies, tenant_id=next(iter(tenants), None))
 
 
+def role_policies(role) -> list[Policy]:
+    """A role's active policies that need no per-person grant (the authorized views build on them)."""
+    rows = AccessPolicy.objects.filter(role=role, status=AccessPolicy.Status.ACTIVE, requires_grant=False)
+    fields = ("pk", "role_id", "dataset_id", "layer", "row_filter", "requires_grant")
+    return [
+        Policy(*values)
+        for values in rows.order_by("pk").values_list(*fields, "clearance__level", "clearance__code")
+    ]
+
+
 def dataset_access(user, dataset: Dataset, reader: Reader) -> Access | None:
     """The user's access to `dataset` through their roles; None when no policy lets them read it."""
     if not reader.roles or not user.is_active:
@@ -104,7 +114,7 @@ def dataset_access(user, dataset: Dataset, reader: Reader) -> Access | None:
     candidates = [p for p in reader.policies if p.reaches(dataset)]
     if any(p.requires_grant for p in candidates) and not _granted_ids(user, [dataset.pk]):
         candidates = [p for p in candidates if not p.requires_grant]
-    return _decide(candidates)
+    return decide_access(candidates)
 
 
 def datasets_access(user, datasets: list[Dataset], reader: Reader) -> dict[int, Access]:
@@ -120,13 +130,14 @@ def datasets_access(user, datasets: list[Dataset], reader: Reader) -> dict[int, 
         candidates = [
             p for p in policies if p.reaches(dataset) and (not p.requires_grant or dataset.pk in grants)
         ]
-        access = _decide(candidates)
+        access = decide_access(candidates)
         if access is not None:
             decided[dataset.pk] = access
     return decided
 
 
-def _decide(candidates: list[Policy]) -> Access | None:
+def decide_access(candidates: list[Policy]) -> Access | None:
+    """What the policies reaching one dataset add up to (None: none reaches it)."""
     chosen = _most_specific_per_role(candidates)
     if not chosen:
         return None
