@@ -22,8 +22,8 @@ from django.utils.text import slugify
 
 from warehouse.engine import Engine, quote_identifier
 from warehouse.reads.catalog_lookup import table_lookup, warehouse_datasets
-from warehouse.reads.compile import SQL_TYPE, TENANT_COLUMN
-from warehouse.reads.masking import HASH, NULL, mask_sql
+from warehouse.reads.compile import TENANT_COLUMN, column_mask_sql
+from warehouse.reads.masking import HASH, masking_method
 from warehouse.reads.models import AccessPolicy, LevelMasking, TenantKey
 from warehouse.reads.policies import decide_access, role_policies
 
@@ -94,14 +94,11 @@ def _view(engine: Engine, role: Group, source: str, access, methods) -> Governed
     select, masked = [], []
     for column in table.columns.values():
         quoted = quote_identifier(column.name, "bigquery")
-        if column.level <= access.clearance_level:
+        method = masking_method(column.level, access.clearance_level, methods)
+        if not method:
             select.append(quoted)
             continue
-        method = methods.get(column.level, NULL)
-        column_type = column.data_type if SQL_TYPE.match(column.data_type or "") else ""
-        expression = mask_sql(
-            quoted, method, dialect="bigquery", column_type=column_type, key_param=KEY_PARAM
-        )
+        expression = column_mask_sql(column, quoted, method, dialect="bigquery", key_param=KEY_PARAM)
         if method == HASH:
             expression = expression.replace(f"@{KEY_PARAM}", _key_sql(engine))
         select.append(f"{expression} as {quoted}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from warehouse.engine.identifiers import quote_identifier
 from warehouse.reads.catalog_lookup import CatalogColumn, CatalogTable
-from warehouse.reads.masking import NULL, mask_sql
+from warehouse.reads.masking import NULL, mask_sql, masking_method
 from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
 
 MAX_ROWS = 100_000
@@ -70,12 +70,19 @@ class _Context:
         """The column as the reader may see it: clear, or masked as its level's policy says."""
         column = self.column(name)
         quoted = quote_identifier(name, self.dialect)
-        if column.level <= self.clearance_level:
+        method = masking_method(column.level, self.clearance_level, self.methods)
+        if not method:
             return quoted
-        method = self.methods.get(column.level, NULL)
         self.masked[name] = method
-        column_type = column.data_type if SQL_TYPE.match(column.data_type or "") else ""
-        return mask_sql(quoted, method, dialect=self.dialect, column_type=column_type)
+        return column_mask_sql(column, quoted, method, dialect=self.dialect)
+
+
+def column_mask_sql(
+    column: CatalogColumn, quoted: str, method: str, *, dialect: str, key_param="token_key"
+) -> str:
+    """`mask_sql` for a catalog column: its catalog type goes into the SQL only if it looks like one."""
+    column_type = column.data_type if SQL_TYPE.match(column.data_type or "") else ""
+    return mask_sql(quoted, method, dialect=dialect, column_type=column_type, key_param=key_param)
 
 
 def compile_read(

@@ -32,3 +32,8 @@ def mask_sql(
     if method == NULL:
         return f"cast(null as {column_type or STRING_TYPE[dialect]})"
     raise ValueError(f"Unknown masking method {method!r}.")
+
+
+def masking_method(level: int, clearance_level: int, methods: dict[int, str]) -> str:
+    """ "" when a column of `level` is read in clear, else its level's method (null when it has none)."""
+    return "" if level <= clearance_level else methods.get(level, NULL)

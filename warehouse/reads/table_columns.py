@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from catalog.models import Classification, Column
 from warehouse.reads.catalog_lookup import UNCLASSIFIED, UNCLASSIFIED_LEVEL
+from warehouse.reads.masking import masking_method
 from warehouse.reads.models import AccessPolicy, LevelMasking
 from warehouse.reads.service import readable_tables
 
@@ -84,5 +85,5 @@ def _columns_by_dataset(dataset_ids: list[int]) -> dict[int, list[tuple]]:
 
 def _column(name, level, code, clearance_level, methods) -> ColumnAccess:
     level = UNCLASSIFIED_LEVEL if level is None else level
-    masking = methods.get(level, "null") if level > clearance_level else ""
+    masking = masking_method(level, clearance_level, methods)
     return ColumnAccess(name=name, level=code or UNCLASSIFIED, masking=masking)
