@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.admin_bounds import BoundedIdsAdminSiteMixin
 from portal.navigation import nav_app_list
 from portal.work import ROLE_HOMES, role_homes_for
+from reporting import views as reporting_views
 from warehouse.reads import views as warehouse_reads
 
 
@@ -33,7 +34,12 @@ class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
 
     def get_urls(self):
         home = path("home/<slug:slug>/", self.admin_view(self.role_home_view), name="role_home")
-        return [home, *warehouse_reads.admin_urls(self), *super().get_urls()]
+        return [
+            home,
+            *warehouse_reads.admin_urls(self),
+            *reporting_views.admin_urls(self),
+            *super().get_urls(),
+        ]
 
     def role_home_view(self, request, slug):
         home = next((h for h in ROLE_HOMES if h.slug == slug), None)

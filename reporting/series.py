@@ -1,0 +1,142 @@
+"""A metric over time, read through the governed path: `metric_series(user=…, metric="arr", …)`.
+
+Sums and ratios are read per month in one query and rolled up to quarters and years here (a
+ratio as the ratio of the summed parts, never an average of monthly ratios). Quantiles cannot be
+rolled up, so their marts store a period column per grain and are queried at that grain.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from reporting.metric_layer import GRAINS, Grain, Metric, metric_layer
+from warehouse.reads.models import AccessLog
+from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
+from warehouse.reads.service import governed_read
+
+
+class MetricQueryError(ReadInvalid):
+    """The metric cannot be asked this way (unknown dimension, grain or filter)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date  # first day of the month, quarter or year
+    value: Any  # int, Decimal or float; None where the denominator is zero or nothing was measured
+    segment: Any = None  # the dimension's value when the series is broken down
+
+
+@dataclass(frozen=True)
+class Series:
+    metric: Metric
+    grain: Grain
+    dimension: str | None
+    points: tuple[Point, ...]
+
+    def segments(self) -> list:
+        return sorted({p.segment for p in self.points}, key=lambda s: (s is None, str(s)))
+
+
+def period_start(day: date, grain: Grain) -> date:
+    if grain == "year":
+        return date(day.year, 1, 1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, day.month, 1)
+
+
+def metric_series(
+    *,
+    user,
+    metric: str | Metric,
+    grain: Grain = "month",
+    start: date | None = None,
+    end: date | None = None,
+    dimension: str | None = None,
+    where: dict[str, Any] | None = None,
+    purpose: str = AccessLog.Purpose.DASHBOARD,
+    request_id: str = "",
+) -> Series:
+    """The metric per period (and per `dimension` value), from `start` to `end` inclusive."""
+    metric = metric_layer().get(metric) if isinstance(metric, str) else metric
+    where = where or {}
+    _check(metric, grain, dimension, where)
+    time_column = metric.time["month"] if metric.rolls_up else metric.time[grain]
+    query = ReadQuery(
+        table=metric.mart,
+        columns=(time_column, *((dimension,) if dimension else ())),
+        aggregates=_aggregates(metric),
+        filters=_filters(metric, time_column, grain, start, end, where),
+        order_by=(time_column,),
+    )
+    rows = governed_read(user=user, purpose=purpose, query=query, request_id=request_id).data.to_pylist()
+    points = _roll_up(metric, rows, time_column, grain, dimension)
+    return Series(metric=metric, grain=grain, dimension=dimension, points=tuple(points))
+
+
+def _check(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
+    if grain not in GRAINS:
+        raise MetricQueryError(f"Unknown grain {grain!r}; use month, quarter or year.")
+    if not metric.rolls_up and grain not in metric.time:
+        raise MetricQueryError(f"{metric.label} is not available per {grain}.")
+    for name in [*([dimension] if dimension else []), *where]:
+        if name not in metric.dimensions:
+            allowed = ", ".join(metric.dimensions) or "none"
+            raise MetricQueryError(f"{metric.label} cannot be broken down by {name!r} (allowed: {allowed}).")
+
+
+def _aggregates(metric: Metric) -> tuple[Aggregate, ...]:
+    if metric.measure == "ratio":
+        numerator, denominator = metric.columns
+        return (Aggregate("sum", numerator, "numerator"), Aggregate("sum", denominator, "denominator"))
+    return (Aggregate(metric.measure, metric.columns[0], "value"),)
+
+
+def _filters(metric: Metric, time_column, grain, start, end, where) -> tuple[Filter, ...]:
+    filters = [Filter(f["column"], f.get("op", "="), f.get("value")) for f in metric.filters]
+    for column, value in where.items():
+        filters.append(
+            Filter(column, "in", list(value))
+            if isinstance(value, list | tuple)
+            else Filter(column, "=", value)
+        )
+    if start is not None:
+        filters.append(Filter(time_column, ">=", period_start(start, grain)))
+    if end is not None:
+        filters.append(Filter(time_column, "<=", end))
+    return tuple(filters)
+
+
+def _roll_up(metric: Metric, rows: list[dict], time_column: str, grain: Grain, dimension: str | None):
+    """Group the rows per period and segment and compute each value (see the module docstring)."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[(period_start(row[time_column], grain), row.get(dimension) if dimension else None)].append(row)
+    # the months each period holds over all segments: a segment with no row in a quarter's last
+    # month has no value at that quarter's end, not the value of an earlier month
+    months: dict[date, list[date]] = defaultdict(list)
+    for row in rows:
+        months[period_start(row[time_column], grain)].append(row[time_column])
+    points = []
+    for (period, segment), members in sorted(groups.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+        if metric.period in ("end", "start"):
+            edge = max(months[period]) if metric.period == "end" else min(months[period])
+            members = [row for row in members if row[time_column] == edge]
+            if not members:
+                continue
+        points.append(Point(period=period, value=_value(metric, members), segment=segment))
+    return points
+
+
+def _value(metric: Metric, rows: list[dict]):
+    if metric.measure == "ratio":
+        numerator = sum((row["numerator"] or 0) for row in rows)
+        denominator = sum((row["denominator"] or 0) for row in rows)
+        return None if not denominator else float(Decimal(numerator) / Decimal(denominator))
+    if metric.rolls_up:
+        return sum((row["value"] or 0) for row in rows)
+    return rows[0]["value"] if len(rows) == 1 else None  # quantiles: one row per period by construction

@@ -1,0 +1,29 @@
+"""Dashboard pages inside the admin site (`/admin/dashboards/<slug>/`): thin; each dashboard's
+module computes its context, the template lays it out."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from reporting.dashboards import dashboard, dashboards_for
+
+
+def admin_urls(site) -> list:
+    return [
+        path("dashboards/<slug:slug>/", site.admin_view(dashboard_view(site)), name="reporting_dashboard"),
+    ]
+
+
+def dashboard_view(site):
+    def view(request, slug):
+        page = dashboard(slug)
+        if page is None:
+            raise Http404("No such dashboard.")
+        if page not in dashboards_for(request.user):
+            raise PermissionDenied
+        context = {**site.each_context(request), "title": page.title, "dashboard": page}
+        context.update(page.context(request, request.GET))
+        return TemplateResponse(request, page.template, context)
+
+    return view
