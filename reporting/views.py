@@ -6,12 +6,18 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from reporting.chart_views import chart_csv_view
 from reporting.dashboards import dashboard, dashboards_for
 
 
 def admin_urls(site) -> list:
     return [
         path("dashboards/<slug:slug>/", site.admin_view(dashboard_view(site)), name="reporting_dashboard"),
+        path(
+            "dashboards/<slug:slug>/charts/<slug:chart_id>.csv",
+            site.admin_view(chart_csv_view),
+            name="reporting_chart_csv",
+        ),
     ]
 
 
