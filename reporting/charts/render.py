@@ -77,6 +77,7 @@ def render_png(key: str, spec: Callable[[], dict], *, scale: float = 2.0) -> byt
 def _svg(spec: dict, ref: str, title: str, description: str) -> str:
     svg = _timed("svg", vl_convert.vegalite_to_svg, {**spec, "config": vega_config(ink=INK)})
     svg = re.sub(re.escape(INK), "currentColor", svg, flags=re.IGNORECASE)
+    svg = _own_ids(svg, ref)
     labels = (
         f'<title id="chart-{ref}-title">{escape(title)}</title>'
         f'<desc id="chart-{ref}-desc">{escape(description)}</desc>'
@@ -85,6 +86,13 @@ def _svg(spec: dict, ref: str, title: str, description: str) -> str:
     head, rest = svg.split("<svg ", 1)
     tag_end = rest.index(">") + 1
     return head + opening + rest[:tag_end] + labels + rest[tag_end:]
+
+
+def _own_ids(svg: str, ref: str) -> str:
+    """Vega numbers its gradients and clip paths from 0 in every SVG; inline on one page, two
+    charts would share `gradient_0`. Each chart's ids get its own prefix."""
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="c{ref}-\1"', svg)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#c{ref}-\1)", svg)
 
 
 def _png(spec: dict, scale: float) -> bytes:
