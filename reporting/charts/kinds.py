@@ -14,7 +14,7 @@ import altair as alt
 from reporting.charts.formats import vega_format
 from reporting.charts.theme import DECREASE, HEAT_SCHEME, INCREASE, PALETTE, TOTAL
 
-WIDTH, HEIGHT, BAND = 560, 220, 26
+WIDTH, HEIGHT, BAND = 440, 200, 26  # drawn at about 500 px wide: half the content of a 1,400 px page
 WATERFALL_KINDS = {"Total": TOTAL, "Increase": INCREASE, "Decrease": DECREASE}
 
 
@@ -47,7 +47,11 @@ def _data(rows: list[dict]) -> alt.Data:
 
 
 def _category(chart, field: str, channel=alt.X, *, many: bool = False):
-    axis = alt.Axis(labelAngle=-40 if many else 0, labelOverlap=True, labelLimit=180)
+    """A category axis that never drops a name: slanted when the names would not fit side by side."""
+    names = {str(row.get(field)) for row in chart.rows}
+    crowded = many or sum(len(name) * 7 + 10 for name in names) > WIDTH
+    angle = -40 if crowded and channel is alt.X else 0
+    axis = alt.Axis(labelAngle=angle, labelOverlap=False, labelLimit=180)
     return channel(field, type="nominal", sort=None, title=chart.heading(field), axis=axis)
 
 
@@ -125,7 +129,7 @@ def _heatmap(chart):
         color=alt.Color(chart.value, type="quantitative", scale=scale, legend=legend)
     )
     dark_cell = f"datum['{chart.value}'] !== null && datum['{chart.value}'] < 0.45"
-    text = base.mark_text(fontSize=11).encode(
+    text = base.mark_text(fontSize=12).encode(
         text=alt.Text("label", type="nominal"),
         color=alt.condition(dark_cell, alt.value("#ffffff"), alt.value("#000000")),
     )
@@ -133,7 +137,7 @@ def _heatmap(chart):
 
 
 def _timeline(chart):
-    axis = alt.Axis(labelOverlap=True, title=None)
+    axis = alt.Axis(format="%d %b", labelOverlap=True, tickCount=6, title=None)
     base = (
         alt.Chart(_data(chart.rows))
         .mark_bar(cornerRadius=2)

@@ -35,8 +35,8 @@ def vega_config(*, ink: str) -> dict:
         "domainOpacity": 0.5,
         "tickColor": ink,
         "tickOpacity": 0.5,
-        "labelFontSize": 11,
-        "titleFontSize": 11,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
         "titleFontWeight": "normal",
     }
     return {
@@ -44,7 +44,7 @@ def vega_config(*, ink: str) -> dict:
         "font": FONT,
         "view": {"stroke": None},
         "axis": axis,
-        "legend": {"labelColor": ink, "titleColor": ink, "labelFontSize": 11, "orient": "bottom"},
+        "legend": {"labelColor": ink, "titleColor": ink, "labelFontSize": 12, "orient": "bottom"},
         "title": {"color": ink},
         "text": {"color": ink},
         "range": {"category": list(PALETTE)},

@@ -213,7 +213,7 @@ def test_png_is_a_valid_png_of_the_chart_size():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
-    assert width > 560 and height > 220
+    assert width > 440 and height > 200
 
 
 def test_csv_holds_the_table():
