@@ -87,10 +87,10 @@ def test_readiness_per_framework_area_and_movers(client, compliance_officer, rea
 
 
 def test_readiness_per_organisation_from_the_recorded_scores(client, compliance_officer, readiness_world):
-    framework, a, _ = readiness_world
+    framework, _, b = readiness_world
     helix = OrganizationFactory(name="Helix Pharma", slug="helix")
     # Helix's own control on B, never tested: B stays 0 for Helix and the company alike.
-    ControlFactory(owner=compliance_officer, organization=helix).mappings.create(criterion=readiness_world[2])
+    ControlFactory(owner=compliance_officer, organization=helix).mappings.create(criterion=b)
     readiness_record(day=TODAY)
     [row] = _page(client, compliance_officer).context["tenants"]["rows"]
     assert row["organization"] == helix
@@ -121,8 +121,14 @@ def _capa(ref, opened_days_ago, owner, severity=None, status="open"):
 
 @pytest.fixture
 def capas(compliance_officer):
-    for ref, age, severity in [("C1", 0, "minor"), ("C2", 30, "minor"), ("C3", 31, "minor"), ("C4", 90, "major"),
-                               ("C5", 91, "major"), ("C6", 45, None)]:  # fmt: skip
+    ages = [
+        ("C1", 0, "minor"),
+        ("C2", 30, "minor"),
+        ("C3", 31, "minor"),
+        ("C4", 90, "major"),
+        ("C5", 91, "major"),
+    ]
+    for ref, age, severity in [*ages, ("C6", 45, None)]:
         _capa(ref, age, compliance_officer, severity)
     _capa("C7", 10, compliance_officer, "minor", status="closed")
 
@@ -150,8 +156,11 @@ def test_each_capa_number_links_to_the_list_of_those_capas(client, compliance_of
 
 
 def _deviation(ref, occurred, owner, due=None, status="open"):
-    deviation = Deviation(ref=ref, title="x", kind="unplanned", owner=owner, occurred_on=occurred, due_date=due,
-                          status=status, impact_assessment="assessed" if status == "closed" else "")  # fmt: skip
+    assessment = "assessed" if status == "closed" else ""
+    deviation = Deviation(
+        ref=ref, title="x", kind="unplanned", owner=owner, occurred_on=occurred, due_date=due, status=status,
+        impact_assessment=assessment,
+    )  # fmt: skip
     return deviation_save(deviation=deviation, actor=owner)
 
 
