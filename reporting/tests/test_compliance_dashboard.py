@@ -42,14 +42,24 @@ def _effective_control(criterion, actor, reviewer):
     control = ControlFactory(owner=actor, ref="AC-01", name="Quarterly access review")
     control.mappings.create(criterion=criterion)
     evidence = evidence_upload(
-        control=control, title="Review", effective_from=date(2026, 10, 1), effective_to=TODAY,
-        validity_days=30, uploaded=SimpleUploadedFile("r.csv", b"a,b\n"), actor=actor,
-    )  # fmt: skip
+        control=control,
+        title="Review",
+        effective_from=date(2026, 10, 1),
+        effective_to=TODAY,
+        validity_days=30,
+        uploaded=SimpleUploadedFile("r.csv", b"a,b\n"),
+        actor=actor,
+    )
     evidence_accept(evidence=evidence, actor=actor)
     test = control_test_record(
-        control=control, preparer=actor, kind="operating", result="pass",
-        period_start=date(2026, 10, 1), period_end=date(2026, 10, 20), methodology="inspection",
-    )  # fmt: skip
+        control=control,
+        preparer=actor,
+        kind="operating",
+        result="pass",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 20),
+        methodology="inspection",
+    )
     control_test_review(test=test, reviewer=reviewer)
     return control
 
@@ -63,9 +73,14 @@ def readiness_world(compliance_officer, data_steward):
     b = CriterionFactory(framework=framework, ref="CC7.1", group="Operations", position=2)
     _effective_control(a, compliance_officer, data_steward)
     finding = Finding.objects.create(
-        ref="F-1", title="Late leaver", severity="minor", source="self", owner=compliance_officer,
-        identified_on=date(2026, 10, 1), due_date=date(2026, 10, 20),
-    )  # fmt: skip
+        ref="F-1",
+        title="Late leaver",
+        severity="minor",
+        source="self",
+        owner=compliance_officer,
+        identified_on=date(2026, 10, 1),
+        due_date=date(2026, 10, 20),
+    )
     finding.criteria.add(a)
     return framework, a, b
 
@@ -114,9 +129,15 @@ def _capa(ref, opened_days_ago, owner, severity=None, status="open"):
             due_date=TODAY + timedelta(days=60),
         )
     return Capa.objects.create(
-        ref=ref, title="x", source="finding" if finding else "complaint", finding=finding, owner=owner,
-        opened_on=TODAY - timedelta(days=opened_days_ago), due_date=TODAY + timedelta(days=30), status=status,
-    )  # fmt: skip
+        ref=ref,
+        title="x",
+        source="finding" if finding else "complaint",
+        finding=finding,
+        owner=owner,
+        opened_on=TODAY - timedelta(days=opened_days_ago),
+        due_date=TODAY + timedelta(days=30),
+        status=status,
+    )
 
 
 @pytest.fixture
@@ -158,9 +179,15 @@ def test_each_capa_number_links_to_the_list_of_those_capas(client, compliance_of
 def _deviation(ref, occurred, owner, due=None, status="open"):
     assessment = "assessed" if status == "closed" else ""
     deviation = Deviation(
-        ref=ref, title="x", kind="unplanned", owner=owner, occurred_on=occurred, due_date=due, status=status,
+        ref=ref,
+        title="x",
+        kind="unplanned",
+        owner=owner,
+        occurred_on=occurred,
+        due_date=due,
+        status=status,
         impact_assessment=assessment,
-    )  # fmt: skip
+    )
     return deviation_save(deviation=deviation, actor=owner)
 
 
@@ -202,9 +229,14 @@ def test_training_compliance_stays_with_those_who_manage_training(client, execut
 
 def test_audit_timeline_places_audits_their_periods_and_today(client, compliance_officer):
     Audit.objects.create(
-        title="SOC 2 Type II", kind="certification", status="fieldwork", planned_start=date(2026, 10, 20),
-        planned_end=date(2026, 11, 20), period_start=date(2026, 4, 1), period_end=date(2026, 9, 30),
-    )  # fmt: skip
+        title="SOC 2 Type II",
+        kind="certification",
+        status="fieldwork",
+        planned_start=date(2026, 10, 20),
+        planned_end=date(2026, 11, 20),
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 9, 30),
+    )
     timeline = _page(client, compliance_officer).context["timeline"]
     [row] = timeline["rows"]
     assert timeline["first"] <= date(2026, 4, 1) and row.period[0] < row.left

@@ -51,8 +51,12 @@ def world():
     passing = QualityCheck.objects.create(dataset=revenue, check_type="row_count")
     # Failed yesterday, passed today: not failing any more.
     recovered = QualityCheck.objects.create(dataset=support, check_type="unique", column="ticket_id")
-    for check, status, hours_ago in [(failing, "fail", 1), (passing, "pass", 1), (recovered, "fail", 25),
-                                     (recovered, "pass", 1)]:  # fmt: skip
+    for check, status, hours_ago in [
+        (failing, "fail", 1),
+        (passing, "pass", 1),
+        (recovered, "fail", 25),
+        (recovered, "pass", 1),
+    ]:
         CheckResult.objects.create(
             quality_check=check, status=status, ran_at=NOW - timedelta(hours=hours_ago)
         )
@@ -60,16 +64,24 @@ def world():
         dataset=fact, opened_at=NOW - timedelta(hours=5), max_age=timedelta(hours=2)
     )
     FreshnessIncident.objects.create(
-        dataset=revenue, opened_at=NOW - timedelta(days=3), closed_at=NOW - timedelta(days=2),
+        dataset=revenue,
+        opened_at=NOW - timedelta(days=3),
+        closed_at=NOW - timedelta(days=2),
         max_age=timedelta(hours=2),
-    )  # fmt: skip
+    )
     MetricAnomaly.objects.create(
         metric="rows", subject="fact", day=date(2026, 10, 30), value=9, expected=100, score=-8
     )
     MetricAnomaly.objects.create(
-        metric="rows", subject="fact", day=date(2026, 10, 29), value=9, expected=100, score=-8,
-        acknowledged_at=NOW, note="known outage",
-    )  # fmt: skip
+        metric="rows",
+        subject="fact",
+        day=date(2026, 10, 29),
+        value=9,
+        expected=100,
+        score=-8,
+        acknowledged_at=NOW,
+        note="known outage",
+    )
     return revenue, support, fact, failing
 
 
