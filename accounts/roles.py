@@ -243,6 +243,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_audit",
         "governance.view_finding",
         "governance.view_capa",
+        "governance.view_deviation",  # the compliance dashboard's overdue deviations
         "governance.view_trainingrecord",
     },
     CUSTOMER_VIEWER: set(),

@@ -238,6 +238,7 @@ def seed_audits_and_capa() -> None:
     for spec in CLOSED_CAPAS:
         if not Capa.objects.filter(ref=spec["ref"]).exists():
             _closed_capa(owner, spec)
+    _overdue_deviation(owner)
     if Finding.objects.filter(ref="F-DEMO-1").exists():
         return
     audit = _demo_audit(owner)
@@ -254,12 +255,29 @@ def seed_audits_and_capa() -> None:
     capa = _demo_capa(owner, finding)
     deviation = Deviation(
         ref="DEV-DEMO-1", title="Access review done 5 days late", kind="unplanned", owner=owner,
-        occurred_on=_days(-20), impact="low", capa=capa, status="assessed",
+        occurred_on=_days(-20), due_date=_days(25), impact="low", capa=capa, status="assessed",
         impact_assessment="No unauthorised access found.",
     )  # fmt: skip
     deviation_save(deviation=deviation, actor=owner)
     _demo_training(owner)
     readiness_record(day=timezone.localdate())  # today's history point includes the finding's penalty
+
+
+def _overdue_deviation(owner):
+    """An open deviation past its due date: the compliance dashboard's overdue list has a row."""
+    if Deviation.objects.filter(ref="DEV-DEMO-3").exists():
+        return
+    deviation = Deviation(
+        ref="DEV-DEMO-3",
+        title="Backup restore test skipped in October",
+        kind="unplanned",
+        owner=owner,
+        occurred_on=_days(-45),
+        due_date=_days(-8),
+        impact="medium",
+        description="The quarterly restore test was not run; the next backup cycle was not verified.",
+    )
+    deviation_save(deviation=deviation, actor=owner)
 
 
 def _demo_audit(owner):

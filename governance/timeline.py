@@ -16,14 +16,16 @@ class Row:
     left: float = 0.0
     width: float = 0.0
     tasks: list = field(default_factory=list)  # (task, left %, overdue)
+    period: tuple[float, float] | None = None  # observation period (left %, width %), when asked for
 
 
 def _position(day: date, first: date, days: int) -> float:
     return round(100 * (day - first).days / days, 2)
 
 
-def audit_timeline(*, user, today: date, include_history: bool = False) -> dict:
-    """Audits (current ones, or all with `include_history`), placed on a common date axis."""
+def audit_timeline(*, user, today: date, include_history: bool = False, with_periods: bool = False) -> dict:
+    """Audits (current ones, or all with `include_history`), placed on a common date axis;
+    `with_periods` places their observation periods too (the axis widens to hold them)."""
     audits = Audit.objects.visible_to(user).select_related("organization", "lead")
     if not include_history:
         audits = audits.exclude(status__in=[Audit.Status.CLOSED, Audit.Status.CANCELLED])
@@ -38,6 +40,10 @@ def audit_timeline(*, user, today: date, include_history: bool = False) -> dict:
     )
     rows = [Row(a, a.actual_start or a.planned_start, a.actual_end or a.planned_end) for a in audits]
     days_seen = [d for r in rows for d in (r.start, r.end, *(t.due_date for t in r.audit.tasks.all()))]
+    if with_periods:
+        days_seen += [
+            d for r in rows if r.audit.period_start for d in (r.audit.period_start, r.audit.period_end)
+        ]
     first = min([*days_seen, today]) - timedelta(days=3)
     last = max([*days_seen, today]) + timedelta(days=3)
     span = max((last - first).days, 1)
@@ -45,6 +51,9 @@ def audit_timeline(*, user, today: date, include_history: bool = False) -> dict:
         row.left = _position(row.start, first, span)
         row.width = max(_position(row.end, first, span) - row.left, 0.5)
         row.tasks = [(t, _position(t.due_date, first, span), t.is_overdue) for t in row.audit.tasks.all()]
+        if with_periods and row.audit.period_start and row.audit.period_end:
+            left = _position(row.audit.period_start, first, span)
+            row.period = (left, max(_position(row.audit.period_end, first, span) - left, 0.5))
     return {
         "rows": rows,
         "first": first,

@@ -150,6 +150,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 LOGIN_URL = "admin:login"
+# Signing in without ?next= leads to the person's dashboard (reporting/landing.py).
+LOGIN_REDIRECT_URL = "admin:landing"
 
 # Sessions end at browser close or after 30 idle minutes. The expiry moves forward at most once
 # a minute (accounts/sessions.py), not with a session write on every request: a session ends

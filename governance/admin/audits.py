@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin_filters import PersonListFilter
 from governance.admin.base import changelist_link
-from governance.admin.filters import OverdueFilter, TaskOverdueFilter
+from governance.admin.filters import DeviationOverdueFilter, OverdueFilter, TaskOverdueFilter
 from governance.models import Audit, AuditTask, Capa, Deviation, Finding
 from governance.services.audits import audit_save, audit_task_save, deviation_save, finding_save
 from governance.timeline import audit_timeline
@@ -171,13 +171,26 @@ class FindingAdmin(admin.ModelAdmin):
 
 @admin.register(Deviation)
 class DeviationAdmin(admin.ModelAdmin):
-    list_display = ["ref", "title", "kind", "occurred_on", "owner", "impact", "status", "capa"]
+    list_display = [
+        "ref",
+        "title",
+        "kind",
+        "occurred_on",
+        "due_date",
+        "overdue",
+        "owner",
+        "impact",
+        "status",
+        "capa",
+    ]
     list_filter = [
         "status",
+        DeviationOverdueFilter,
         "kind",
         "impact",
         ("owner", PersonListFilter),
         ("occurred_on", admin.DateFieldListFilter),
+        ("due_date", admin.DateFieldListFilter),
     ]
     search_fields = ["ref", "title", "description", "impact_assessment"]
     list_select_related = ["owner", "capa"]
@@ -185,3 +198,7 @@ class DeviationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         deviation_save(deviation=obj, actor=request.user)
+
+    @admin.display(description="overdue", boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue

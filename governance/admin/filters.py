@@ -43,3 +43,7 @@ class CheckOverdueFilter(OverdueFilter):
 class TrainingOverdueFilter(OverdueFilter):
     open_q = Q(completed_on__isnull=True)
     due_field = "due_on"
+
+
+class DeviationOverdueFilter(OverdueFilter):
+    open_q = ~Q(status="closed")
