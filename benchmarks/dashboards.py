@@ -342,11 +342,12 @@ def report(options, figures: list[dict], load_before) -> None:
         cells += [f"{f['warm'][m]['p95_ms']} ({f['warm'][m]['rps']}/s)" for m in modes]
         print("  " + "".join(f"{'n/a' if c is None else c:>20}" for c in cells))
     for f in figures:
-        warm_met = all(f["warm"][m]["p95_ms"] < WARM_GOAL_MS for m in modes[:1])
+        warm = ", ".join(
+            f"think {m}: {'met' if f['warm'][m]['p95_ms'] < WARM_GOAL_MS else 'NOT met'}" for m in modes
+        )
         ratio = f["cold_over_direct"]
         cold = "no warehouse SQL" if ratio is None else ("met" if ratio <= COLD_GOAL_RATIO else "NOT met")
-        warm = "met" if warm_met else "NOT met"
-        print(f"  {f['dashboard']}: warm goal (think {modes[0]}) {warm}; cold goal {cold}")
+        print(f"  {f['dashboard']}: warm goal {warm}; cold goal {cold}")
     load_after = os.getloadavg()
     print(f"  load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (2-core machine, shared)")
     result = {
