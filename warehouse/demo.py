@@ -15,7 +15,7 @@ from warehouse.source import generate, raw_lake_prepare
 from warehouse.source.simulation import month_start
 
 MARKER = "demo-source.sha256"
-TENANTS = 6  # small, so `make demo` stays fast
+TENANTS = 40  # enough for ARR in the low millions and smooth trends; still builds in seconds
 MONTHS = 24  # two years, so month-on-month and year-on-year trends show
 
 

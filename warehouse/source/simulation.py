@@ -19,6 +19,16 @@ ROLES = ["technician", "dispatcher", "manager", "admin"]
 ASSET_TYPES = ["pump", "hvac", "centrifuge", "freezer", "incubator"]
 EPOCH = datetime(1970, 1, 1)
 NEXT_TIER = {"starter": "growth", "growth": "enterprise"}
+# A paying tenant's monthly odds, in the range a small B2B SaaS sees (about 2 % logo churn a month);
+# one roll picks at most one change, in this order. A cancelled tenant comes back at REACTIVATION.
+SUBSCRIPTION_CHANGES = (
+    ("cancel", 0.02),
+    ("upgrade", 0.03),
+    ("expand", 0.07),
+    ("contract", 0.04),
+    ("move", 0.01),
+)
+REACTIVATION = 0.15
 
 
 def month_start(base: datetime, offset: int) -> datetime:
@@ -47,6 +57,7 @@ class TenantSim:
     rng: random.Random = field(init=False)
     tier: str = "starter"
     region: str = "us"
+    icp_segment: str = ""
     users: list[int] = field(default_factory=list)
     assets: list[int] = field(default_factory=list)
     price_cents: int = 0
@@ -88,9 +99,10 @@ class TenantSim:
 
     def sign_up(self, month: datetime, out: Emitter) -> None:
         at = self.at(month, 0, 3)
+        self.icp_segment = self.rng.choice(SEGMENTS)  # the customer's profile: kept for life
         out.emit("tenants", at, {
             "tenant_id": self.tenant_id, "name": f"Tenant {self.tenant_id:05d}", "tier": self.tier,
-            "icp_segment": self.rng.choice(SEGMENTS), "region": self.region, "created_at": at,
+            "icp_segment": self.icp_segment, "region": self.region, "created_at": at,
         })  # fmt: skip
         self.subscription_id = self.next_id()
         self.interval = self.rng.choices(["month", "year"], weights=[4, 1])[0]
@@ -116,30 +128,33 @@ class TenantSim:
         roll = self.rng.random()
         at = self.at(month, 1, 27)
         if not self.active:
-            if roll < 0.25:  # reactivation
+            if roll < REACTIVATION:
                 self.subscription(at, out, "u")
             return
-        if roll < 0.04:
+        change = _pick(roll, SUBSCRIPTION_CHANGES)
+        if change == "upgrade" and self.tier not in NEXT_TIER:
+            change = "expand"  # the top tier grows by seats
+        if change == "cancel":
             self.subscription(at, out, "u-cancel")
-        elif roll < 0.10 and self.tier in NEXT_TIER:
+        elif change == "upgrade":
             self.tier = NEXT_TIER[self.tier]
             self.price_cents = TIERS[self.tier][0]
             self.tenant_update(at, out)
             self.subscription(at, out, "u")
-        elif roll < 0.16:
+        elif change == "expand":
             self.price_cents = int(self.price_cents * self.rng.choice([1.2, 1.5]))  # seats added
             self.subscription(at, out, "u")
-        elif roll < 0.20:
+        elif change == "contract":
             self.price_cents = int(self.price_cents * 0.8)  # seats removed
             self.subscription(at, out, "u")
-        elif roll < 0.21:
+        elif change == "move":
             self.region = self.rng.choice([r for r in REGIONS if r != self.region])
             self.tenant_update(at, out)
 
     def tenant_update(self, at: datetime, out: Emitter) -> None:
         out.emit("tenants", at, {
             "tenant_id": self.tenant_id, "name": f"Tenant {self.tenant_id:05d}", "tier": self.tier,
-            "icp_segment": SEGMENTS[self.tenant_id % 3], "region": self.region,
+            "icp_segment": self.icp_segment, "region": self.region,
             "created_at": month_start(self.start, self.signup_month),
         }, "u")  # fmt: skip
 
@@ -245,3 +260,12 @@ class TenantSim:
             out.emit(
                 "support_tickets", resolved, {**ticket, "status": "resolved", "resolved_at": resolved}, "u"
             )
+
+
+def _pick(roll: float, odds: tuple[tuple[str, float], ...]) -> str | None:
+    """The change whose slice of [0, 1) the roll falls in; None past the last (nothing changes)."""
+    for name, chance in odds:
+        if roll < chance:
+            return name
+        roll -= chance
+    return None
