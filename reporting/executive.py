@@ -20,6 +20,7 @@ from reporting.dashboard_params import (
     segment_label,
 )
 from reporting.kpi_tiles import (
+    MINUS,
     Reader,
     Tile,
     format_value,
@@ -116,7 +117,10 @@ def _breakdown(reader: Reader, params: DashboardParams, trend: dict, period, spa
         "columns": [{"label": m.label, "url": metric_url(m.name)} for m in columns],
         "rows": rows,
         "total": [
-            {"shown": format_value(total[m.name], m.unit), "url": rows_url(m.name, period, params.grain, params.where)}
+            {
+                "shown": format_value(total[m.name], m.unit),
+                "url": rows_url(m.name, period, params.grain, params.where),
+            }
             for m in columns
         ],
         "total_raw": total,
@@ -138,9 +142,7 @@ def _waterfall(reader: Reader, params: DashboardParams, period, span: dict) -> d
         step["shown"] = format_value(step["value"], "usd")
         step["metric_url"] = metric_url(step["name"])
         step["rows_url"] = rows_url(step["name"], period, params.grain, params.where)
-    rows = [
-        {"step": step["label"], "value": float(step["value"]) * (step["sign"] or 1)} for step in steps
-    ]
+    rows = [{"step": step["label"], "value": float(step["value"]) * (step["sign"] or 1)} for step in steps]
     chart = Chart.bar(
         f"MRR movements, {period_label(period, params.grain)}",
         rows,
@@ -152,7 +154,7 @@ def _waterfall(reader: Reader, params: DashboardParams, period, span: dict) -> d
     return {
         "steps": steps,
         "empty": False,
-        "net": format_value(moved, "usd") if moved >= 0 else "−" + format_value(-moved, "usd"),
+        "net": format_value(moved, "usd") if moved >= 0 else MINUS + format_value(-moved, "usd"),
         "difference": format_value(abs(difference), "usd"),
         "reconciles": abs(difference) < CENT,
         "chart": chart,

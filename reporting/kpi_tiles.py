@@ -25,6 +25,7 @@ from warehouse.reads.catalog_lookup import catalog_identity
 from warehouse.reads.query import ReadDenied, ReadInvalid
 from warehouse.reads.request_ids import request_id_for
 
+MINUS = "\u2212"  # the typographic minus, as the page writes negative changes
 MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -94,12 +95,12 @@ def format_change(current, before, unit: str) -> str:
     difference = current - before
     amount = format_value(abs(difference), unit)
     share = f" ({_signed(float(difference) / float(before) * 100, '.1f')} %)" if before else ""
-    return f"{'−' if difference < 0 else '+'}{amount}{share}"
+    return f"{MINUS if difference < 0 else '+'}{amount}{share}"
 
 
 def _signed(number: float, spec: str) -> str:
     """A signed number with a true minus sign, as the rest of the page writes it."""
-    return f"{'−' if number < 0 else '+'}{abs(number):{spec}}"
+    return f"{MINUS if number < 0 else '+'}{abs(number):{spec}}"
 
 
 def metric_url(name: str) -> str:
