@@ -142,7 +142,11 @@ def _waterfall(reader: Reader, params: DashboardParams, period, span: dict) -> d
         step["shown"] = format_value(step["value"], "usd")
         step["metric_url"] = metric_url(step["name"])
         step["rows_url"] = rows_url(step["name"], period, params.grain, params.where)
-    rows = [{"step": step["label"], "value": float(step["value"]) * (step["sign"] or 1)} for step in steps]
+    # numbered so the axis, which sorts its labels, keeps the booking order
+    rows = [
+        {"step": f"{number}. {step['label']}", "value": float(step["value"]) * (step["sign"] or 1)}
+        for number, step in enumerate(steps, 1)
+    ]
     chart = Chart.bar(
         f"MRR movements, {period_label(period, params.grain)}",
         rows,

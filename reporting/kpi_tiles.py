@@ -35,14 +35,21 @@ class Reader:
     def __init__(self, request):
         self.request = request
         self.problems: list[str] = []
+        self.unfiltered: set[str] = set()  # metrics not kept per the filtered dimension(s)
 
     def series(self, name: str, **kwargs) -> Series | None:
+        """The metric's series, or None (a message kept) when it is refused or cannot be filtered."""
+        metric = metric_layer().get(name)
+        unfiltered = set(kwargs.get("where") or {}) - set(metric.dimensions)
+        if unfiltered:
+            self.unfiltered.add(name)
+            return None
         try:
             return metric_series(
                 user=self.request.user, metric=name, request_id=request_id_for(self.request), **kwargs
             )
         except (ReadDenied, ReadInvalid, EngineError) as exc:
-            message = f"{metric_layer().get(name).label}: {exc}"
+            message = f"{metric.label}: {exc}"
             if message not in self.problems:
                 self.problems.append(message)
             return None
@@ -63,6 +70,11 @@ def period_label(period: date, grain: Grain) -> str:
     if grain == "quarter":
         return f"{period.year} Q{(period.month - 1) // 3 + 1}"
     return period.strftime("%b %Y")
+
+
+def chart_period(period: date, grain: Grain) -> str:
+    """A period label that sorts as text (the chart's axis orders its labels alphabetically)."""
+    return period.strftime("%Y-%m") if grain == "month" else period_label(period, grain)
 
 
 def totals(series: Series | None) -> dict[date, object]:
@@ -124,6 +136,7 @@ class Tile:
     metric_url: str
     rows_url: str
     chart: Chart | None
+    note: str = ""
 
 
 def tile(metric: Metric, series: Series | None, period: date | None, grain: Grain, where: dict) -> Tile:
@@ -131,6 +144,9 @@ def tile(metric: Metric, series: Series | None, period: date | None, grain: Grai
     values = totals(series)
     current = values.get(period)
     unit = metric.unit
+    if set(where) - set(metric.dimensions):
+        note = "Not kept per segment: clear the filters to see it."
+        return Tile(metric, "—", "", "", metric_url(metric.name), "", None, note)
     if series is None or period is None:
         return Tile(metric, "—", "", "", metric_url(metric.name), "", None)
     year = {"month": 12, "quarter": 4, "year": 1}[grain]
@@ -147,7 +163,7 @@ def tile(metric: Metric, series: Series | None, period: date | None, grain: Grai
 
 def trend_chart(metric: Metric, values: dict, upto: date, grain: Grain) -> Chart | None:
     rows = [
-        {"period": period_label(period, grain), "value": _plain(value, metric.unit)}
+        {"period": chart_period(period, grain), "value": _plain(value, metric.unit)}
         for period, value in sorted(values.items())
         if period <= upto
     ]

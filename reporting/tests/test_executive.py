@@ -188,3 +188,12 @@ def test_queries_do_not_grow_with_months_and_segments(
         response = exec_client.get(URL, {"by": "region"})
     assert len(response.context["page"].breakdown["rows"]) == 4  # four regions against two
     assert len(large) == len(small)
+
+
+def test_a_segment_filter_leaves_company_wide_metrics_out_with_a_note(exec_client):
+    response = exec_client.get(URL, {"region": "eu"})
+    shown = tiles(response)
+    assert shown["gross_margin"].value == "—"
+    assert "Not kept per segment" in shown["gross_margin"].note
+    assert shown["arr"].value == "$600"  # only the starter segment is in Europe
+    assert response.context["page"].problems == []
