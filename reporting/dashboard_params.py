@@ -20,7 +20,7 @@ GRAIN_LABELS = {"month": "Monthly", "quarter": "Quarterly", "year": "Year on yea
 
 # The codes the warehouse holds: the product's own (accounts.Organization) and those of the
 # demo source generator (warehouse.source.simulation), which predates some of them.
-TIER_LABELS = {**dict(Organization.Tier.choices), "growth": "Growth"}
+TIER_LABELS = {"starter": "Starter", "growth": "Growth", **dict(Organization.Tier.choices)}
 SEGMENT_LABELS = {
     **dict(Organization.Segment.choices),
     "smb": "Small business",
