@@ -1,0 +1,218 @@
+"""What the executive and operational dashboards share: safe metric reads, KPI tiles (latest value,
+change on the previous period and on a year before), number formats, links and freshness.
+
+A tile is computed from one `metric_series` at the chosen grain, so a page makes a fixed number of
+reads whatever the number of months or segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+
+from catalog.models import Dataset
+from reporting.charts import Chart
+from reporting.metric_layer import Grain, Metric, metric_layer
+from reporting.series import Series, metric_series
+from warehouse import config as warehouse_config
+from warehouse.engine import EngineError
+from warehouse.models import JobRun
+from warehouse.reads.catalog_lookup import catalog_identity
+from warehouse.reads.query import ReadDenied, ReadInvalid
+from warehouse.reads.request_ids import request_id_for
+
+MINUS = "\u2212"  # the typographic minus, as the page writes negative changes
+MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
+
+
+class Reader:
+    """Reads metrics for one page as the signed-in user; a refused read becomes a message."""
+
+    def __init__(self, request):
+        self.request = request
+        self.problems: list[str] = []
+        self.unfiltered: set[str] = set()  # metrics not kept per the filtered dimension(s)
+
+    def series(self, name: str, **kwargs) -> Series | None:
+        """The metric's series, or None (a message kept) when it is refused or cannot be filtered."""
+        metric = metric_layer().get(name)
+        unfiltered = set(kwargs.get("where") or {}) - set(metric.dimensions)
+        if unfiltered:
+            self.unfiltered.add(name)
+            return None
+        try:
+            return metric_series(
+                user=self.request.user, metric=name, request_id=request_id_for(self.request), **kwargs
+            )
+        except (ReadDenied, ReadInvalid, EngineError) as exc:
+            message = f"{metric.label}: {exc}"
+            if message not in self.problems:
+                self.problems.append(message)
+            return None
+
+
+def shift(period: date, grain: Grain, periods: int) -> date:
+    months = period.year * 12 + period.month - 1 + periods * MONTHS_PER[grain]
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def period_end(period: date, grain: Grain) -> date:
+    return shift(period, grain, 1) - timedelta(days=1)
+
+
+def period_label(period: date, grain: Grain) -> str:
+    if grain == "year":
+        return str(period.year)
+    if grain == "quarter":
+        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+    return period.strftime("%b %Y")
+
+
+def chart_period(period: date, grain: Grain) -> str:
+    """A period label that sorts as text (the chart's axis orders its labels alphabetically)."""
+    return period.strftime("%Y-%m") if grain == "month" else period_label(period, grain)
+
+
+def totals(series: Series | None) -> dict[date, object]:
+    return {p.period: p.value for p in series.points if p.segment is None} if series else {}
+
+
+def latest_period(*series: Series | None) -> date | None:
+    periods = [p.period for s in series if s for p in s.points if p.value is not None]
+    return max(periods, default=None)
+
+
+def format_value(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{float(value) * 100:.1f} %"
+    if unit == "usd":
+        return f"${Decimal(value):,.0f}"
+    if unit == "hours":
+        return f"{float(value):,.1f} h"
+    return f"{value:,}"
+
+
+def format_change(current, before, unit: str) -> str:
+    """Change from `before` to `current`: points for percentages, amount and share otherwise."""
+    if current is None or before is None:
+        return "no earlier value"
+    if unit == "percent":
+        return f"{_signed((float(current) - float(before)) * 100, '.1f')} pts"
+    difference = current - before
+    amount = format_value(abs(difference), unit)
+    share = f" ({_signed(float(difference) / float(before) * 100, '.1f')} %)" if before else ""
+    return f"{MINUS if difference < 0 else '+'}{amount}{share}"
+
+
+def _signed(number: float, spec: str) -> str:
+    """A signed number with a true minus sign, as the rest of the page writes it."""
+    return f"{MINUS if number < 0 else '+'}{abs(number):{spec}}"
+
+
+def metric_url(name: str) -> str:
+    """The metric page (built by the metric-page work; a path until its URL name exists)."""
+    try:
+        return reverse("admin:reporting_metric", args=[name])
+    except NoReverseMatch:
+        return f"/admin/metrics/{name}/"
+
+
+def rows_url(name: str, period: date, grain: Grain, where: dict) -> str:
+    return f"{metric_url(name)}rows/?{urlencode({'period': period.isoformat(), 'grain': grain, **where})}"
+
+
+@dataclass
+class Tile:
+    metric: Metric
+    value: str
+    previous: str
+    year_ago: str
+    metric_url: str
+    rows_url: str
+    chart: Chart | None
+    note: str = ""
+
+
+def tile(metric: Metric, series: Series | None, period: date | None, grain: Grain, where: dict) -> Tile:
+    """The metric's tile: value at `period`, its changes, and its trend up to `period`."""
+    values = totals(series)
+    current = values.get(period)
+    unit = metric.unit
+    if set(where) - set(metric.dimensions):
+        note = "Not kept per segment: clear the filters to see it."
+        return Tile(metric, "—", "", "", metric_url(metric.name), "", None, note)
+    if series is None or period is None:
+        return Tile(metric, "—", "", "", metric_url(metric.name), "", None)
+    year = {"month": 12, "quarter": 4, "year": 1}[grain]
+    return Tile(
+        metric=metric,
+        value=format_value(current, unit),
+        previous=format_change(current, values.get(shift(period, grain, -1)), unit),
+        year_ago=format_change(current, values.get(shift(period, grain, -year)), unit),
+        metric_url=metric_url(metric.name),
+        rows_url=rows_url(metric.name, period, grain, where),
+        chart=trend_chart(metric, values, period, grain),
+    )
+
+
+def trend_chart(metric: Metric, values: dict, upto: date, grain: Grain) -> Chart | None:
+    rows = [
+        {"period": chart_period(period, grain), "value": _plain(value, metric.unit)}
+        for period, value in sorted(values.items())
+        if period <= upto
+    ]
+    if not rows:
+        return None
+    labels = {"period": "Period", "value": _unit_heading(metric)}
+    return Chart.line(metric.label, rows, x="period", y="value", unit=metric.unit, labels=labels)
+
+
+def _plain(value, unit: str):
+    """A chart value: percentages as percent, money and counts as plain numbers."""
+    if value is None:
+        return None
+    if unit == "percent":
+        return round(float(value) * 100, 1)
+    return int(value) if unit in ("count", "tokens") else round(float(value), 2)
+
+
+def _unit_heading(metric: Metric) -> str:
+    suffix = {"usd": " ($)", "percent": " (%)", "hours": " (hours)"}.get(metric.unit, "")
+    return metric.label + suffix
+
+
+@dataclass(frozen=True)
+class Freshness:
+    run: JobRun | None
+    url: str
+
+
+def freshness(user) -> Freshness:
+    """The latest warehouse run that succeeded: the numbers on the page are as of its end."""
+    run = JobRun.objects.filter(status=JobRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+    url = ""
+    if run and user.has_perm("warehouse.view_jobrun"):
+        url = reverse("admin:warehouse_jobrun_change", args=[run.pk])
+    return Freshness(run=run, url=url)
+
+
+def mart_links(user, marts: list[str]) -> list[tuple[str, str]]:
+    """(mart, catalog admin URL) for each mart the page reads, in one query."""
+    if not user.has_perm("catalog.view_dataset"):
+        return []
+    config = warehouse_config.engine_config(read_only=True)
+    wanted = {catalog_identity(mart, config): mart for mart in marts}
+    names = {name for _, name in wanted}
+    found = Dataset.objects.filter(name__in=names).only("pk", "namespace", "name")
+    by_identity = {(d.namespace, d.name): d.pk for d in found}
+    return [
+        (mart, reverse("admin:catalog_dataset_change", args=[by_identity[identity]]))
+        for identity, mart in wanted.items()
+        if identity in by_identity
+    ]
