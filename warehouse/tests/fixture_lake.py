@@ -89,9 +89,16 @@ WORK_ORDERS = [
 
 
 def ticket(ticket_id, tenant_id, opened, resolved=None):
-    return {"_changed_at": ts(resolved or opened), "ticket_id": ticket_id, "tenant_id": tenant_id,
-            "user_id": 101, "priority": "low", "status": "resolved" if resolved else "open",
-            "opened_at": ts(opened), "resolved_at": ts(resolved) if resolved else None}  # fmt: skip
+    return {
+        "_changed_at": ts(resolved or opened),
+        "ticket_id": ticket_id,
+        "tenant_id": tenant_id,
+        "user_id": 101,
+        "priority": "low",
+        "status": "resolved" if resolved else "open",
+        "opened_at": ts(opened),
+        "resolved_at": ts(resolved) if resolved else None,
+    }
 
 
 TICKETS = [
@@ -103,9 +110,17 @@ TICKETS = [
 
 
 def agent_run(run_id, tenant_id, at, mode, tokens, cost_cents):
-    return {"_changed_at": ts(at), "run_id": run_id, "tenant_id": tenant_id, "work_order_id": 100,
-            "mode": mode, "tokens_used": tokens, "token_cost_cents": cost_cents, "outcome": "succeeded",
-            "started_at": ts(at)}  # fmt: skip
+    return {
+        "_changed_at": ts(at),
+        "run_id": run_id,
+        "tenant_id": tenant_id,
+        "work_order_id": 100,
+        "mode": mode,
+        "tokens_used": tokens,
+        "token_cost_cents": cost_cents,
+        "outcome": "succeeded",
+        "started_at": ts(at),
+    }
 
 
 AGENT_RUNS = [
