@@ -25,8 +25,8 @@ TENANT_COLUMN = "tenant_id"
 COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
 NULL_TESTS = {"is_null": "is null", "not_null": "is not null"}
 FILTER_OPS = COMPARISONS | {"in", "between"} | set(NULL_TESTS)
-# Continuous quantiles: exact on DuckDB; BigQuery has no aggregate form of PERCENTILE_CONT, so
-# APPROX_QUANTILES (approximate on large inputs, exact on small ones) stands in there.
+# Continuous (interpolated) quantiles on DuckDB; BigQuery has no aggregate PERCENTILE_CONT, so
+# APPROX_QUANTILES stands in there: approximate, and always a value of the data.
 QUANTILES = {"median": 0.5, "p90": 0.9}
 AGGREGATES = {"count", "count_distinct", "sum", "avg", "min", "max", *QUANTILES}
 NUMERIC_AGGREGATES = {"sum", "avg", *QUANTILES}
