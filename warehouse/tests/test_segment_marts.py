@@ -14,12 +14,15 @@ MRR by month (dollars, as in test_marts.py) and segment:
   growth         300  250  250  250  250
 """
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from warehouse.tests.conftest import engine_for
+from warehouse.dbt_runner import run
+from warehouse.tests.conftest import engine_for, make_target
+from warehouse.tests.test_pipeline import copy_warehouse
 
 JAN, FEB, MAR, APR, MAY = (date(2025, m, 1) for m in range(1, 6))
 STARTER = ("starter", "smb", "us")
@@ -222,3 +225,24 @@ def test_support_tickets_per_tenant_month_and_resolution_rows(hand_built):
         3: (4, "growth", MAR, date(2025, 1, 1), date(2025, 1, 1), pytest.approx(12)),
         4: (1, "enterprise", APR, date(2025, 4, 1), date(2025, 1, 1), pytest.approx(48)),
     }
+
+
+def test_the_dbt_reconciliation_tests_fail_when_a_segment_row_is_off(hand_built, tmp_path):
+    """One segment's closing MRR raised by 1: its month no longer sums to mart_revenue_monthly and
+    the row no longer closes at opening + net new; the other marts' checks still pass."""
+    source, _ = hand_built
+    target = replace(make_target(tmp_path), lake_url=source.lake_url)
+    copy_warehouse(source, target)
+    with engine_for(target) as engine:
+        engine.execute(
+            "update marts.mart_mrr_segment_month set mrr = mrr + 1 "
+            "where month_start = date '2025-03-01' and tier = 'enterprise'"
+        )
+    result = run(target, "test", select=["mart_mrr_segment_month", "mart_work_orders_tenant_month"])
+    outcome = {n.unique_id.split(".")[2]: n.status for n in result.nodes}
+    failed = sorted(name for name, status in outcome.items() if status == "fail")
+    assert len(failed) == 2 and "segment_mrr_movements_reconcile" in failed
+    assert any(name.startswith("sums_match_mart_mrr_segment_month") for name in failed)
+    assert any(
+        "mart_work_orders_tenant_month" in name and status == "pass" for name, status in outcome.items()
+    )
