@@ -20,7 +20,7 @@ from warehouse.reads.table_columns import readable_table_list
 
 DEFAULT_LIMIT = 1_000
 MAX_LIMIT = 10_000
-AGGREGATE_FUNCTIONS = ["count", "count_distinct", "sum", "avg", "min", "max"]
+AGGREGATE_FUNCTIONS = ["count", "count_distinct", "sum", "avg", "min", "max", "median", "p90"]
 FILTER_OPS = ["=", "!=", "<", "<=", ">", ">=", "in", "between", "is_null", "not_null"]
 
 

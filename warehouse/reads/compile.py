@@ -25,8 +25,11 @@ TENANT_COLUMN = "tenant_id"
 COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
 NULL_TESTS = {"is_null": "is null", "not_null": "is not null"}
 FILTER_OPS = COMPARISONS | {"in", "between"} | set(NULL_TESTS)
-AGGREGATES = {"count", "count_distinct", "sum", "avg", "min", "max"}
-NUMERIC_AGGREGATES = {"sum", "avg"}
+# Continuous (interpolated) quantiles on DuckDB; BigQuery has no aggregate PERCENTILE_CONT, so
+# APPROX_QUANTILES stands in there: approximate, and always a value of the data.
+QUANTILES = {"median": 0.5, "p90": 0.9}
+AGGREGATES = {"count", "count_distinct", "sum", "avg", "min", "max", *QUANTILES}
+NUMERIC_AGGREGATES = {"sum", "avg", *QUANTILES}
 SCALARS = (str, int, float, bool, Decimal, date, datetime)
 ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # A catalog type goes into SQL text only if it looks like a type (stewards edit it).
@@ -177,7 +180,15 @@ def _aggregate(ctx: _Context, aggregate: Aggregate) -> str:
         )
     if function == "count_distinct":
         return f"count(distinct {expr})"
+    if function in QUANTILES:
+        return _quantile(expr, QUANTILES[function], ctx.dialect)
     return f"{function}({expr})"
+
+
+def _quantile(expr: str, fraction: float, dialect: str) -> str:
+    if dialect == "bigquery":
+        return f"approx_quantiles({expr}, 100)[offset({round(fraction * 100)})]"
+    return f"quantile_cont({expr}, {fraction})"
 
 
 def _filters(filters) -> tuple:

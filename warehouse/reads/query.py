@@ -12,7 +12,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 
-AggregateFunction = Literal["count", "count_distinct", "sum", "avg", "min", "max"]
+AggregateFunction = Literal["count", "count_distinct", "sum", "avg", "min", "max", "median", "p90"]
 FilterOp = Literal["=", "!=", "<", "<=", ">", ">=", "in", "between", "is_null", "not_null"]
 
 

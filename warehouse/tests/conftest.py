@@ -6,7 +6,7 @@ from warehouse.dbt_runner import DbtTarget, run
 from warehouse.engine import EngineConfig, get_engine
 from warehouse.lake import Lake
 from warehouse.source import generate
-from warehouse.tests.fixture_lake import write_fixture
+from warehouse.tests.fixture_lake import write_fixture, write_tier_change
 
 
 def make_target(root) -> DbtTarget:
@@ -27,9 +27,15 @@ def engine_for(target: DbtTarget):
 
 @pytest.fixture(scope="session")
 def hand_built(tmp_path_factory):
-    """The hand-computable fixture lake, built once: (target, dbt result)."""
+    """The hand-computable fixture lake, built once: (target, dbt result).
+
+    The tenants' type 2 history is recorded first, then T1's tier change arrives and the whole
+    project is built, so dim_tenant holds two versions of T1 (starter, then enterprise)."""
     target = make_target(tmp_path_factory.mktemp("hand"))
-    write_fixture(Lake(target.lake_url))
+    lake = Lake(target.lake_url)
+    write_fixture(lake, tier_change=False)
+    build(target, select=["+tenant_history"], exclude=["resource_type:test"])
+    write_tier_change(lake)
     return target, build(target)
 
 

@@ -36,9 +36,17 @@ def wo(event_id, order, tenant, kind, at, priority, due, asset=11):
             "sla_due_at": ts(due), "occurred_at": ts(at)}  # fmt: skip
 
 
-def tenant(tenant_id, at, tier="starter", region="us", op="c"):
+def tenant(tenant_id, at, tier="starter", region="us", op="c", icp_segment="smb"):
     return {"_changed_at": ts(at), "_op": op, "tenant_id": tenant_id, "name": f"T{tenant_id}", "tier": tier,
-            "icp_segment": "smb", "region": region, "created_at": ts("2025-01-01")}  # fmt: skip
+            "icp_segment": icp_segment, "region": region, "created_at": ts("2025-01-01")}  # fmt: skip
+
+
+# Segments: T1-T3 starter/smb/us, T4 growth/mid_market/eu; T1 moves to enterprise on 10 March.
+TENANTS = [tenant(i, "2025-01-01T00:00") for i in (1, 2, 3)] + [
+    tenant(4, "2025-01-01T00:00", tier="growth", region="eu", icp_segment="mid_market")
+]
+TIER_CHANGE = tenant(1, "2025-03-10T00:00", tier="enterprise", op="u")
+TIER_CHANGE_BATCH = "tier-change"
 
 
 SUBSCRIPTIONS = [
@@ -73,11 +81,63 @@ WORK_ORDERS = [
     # E: open but not yet due at "now" (May 30 12:00, the latest event) -> not counted
     wo(14, 105, 4, "created", "2025-05-30T06:00", "urgent", "2025-05-30T14:00"),
     wo(15, 105, 4, "assigned", "2025-05-30T12:00", "urgent", "2025-05-30T14:00"),
+    # G: low, due Mar 31, done Apr 2 -> breached, counted in Mar; completed in Q2; cycle 120 h, lead 122 h
+    wo(17, 106, 1, "created", "2025-03-28T08:00", "low", "2025-03-31T08:00"),
+    wo(18, 106, 1, "started", "2025-03-28T10:00", "low", "2025-03-31T08:00"),
+    wo(19, 106, 1, "completed", "2025-04-02T10:00", "low", "2025-03-31T08:00"),
 ]
 
 
-def write_fixture(lake: Lake) -> None:
-    write(lake, "tenants", [tenant(i, "2025-01-01T00:00") for i in (1, 2, 3, 4)])
+def ticket(ticket_id, tenant_id, opened, resolved=None):
+    return {
+        "_changed_at": ts(resolved or opened),
+        "ticket_id": ticket_id,
+        "tenant_id": tenant_id,
+        "user_id": 101,
+        "priority": "low",
+        "status": "resolved" if resolved else "open",
+        "opened_at": ts(opened),
+        "resolved_at": ts(resolved) if resolved else None,
+    }
+
+
+TICKETS = [
+    ticket(1, 1, "2025-01-02T00:00"),  # still open
+    ticket(2, 1, "2025-02-10T00:00", "2025-02-10T06:00"),  # 6 h
+    ticket(3, 4, "2025-03-31T20:00", "2025-04-01T08:00"),  # 12 h, opened in Q1, resolved in Q2
+    ticket(4, 1, "2025-04-15T00:00", "2025-04-17T00:00"),  # 48 h
+]
+
+
+def agent_run(run_id, tenant_id, at, mode, tokens, cost_cents):
+    return {
+        "_changed_at": ts(at),
+        "run_id": run_id,
+        "tenant_id": tenant_id,
+        "work_order_id": 100,
+        "mode": mode,
+        "tokens_used": tokens,
+        "token_cost_cents": cost_cents,
+        "outcome": "succeeded",
+        "started_at": ts(at),
+    }
+
+
+AGENT_RUNS = [
+    agent_run(1, 1, "2025-01-02T00:00", "autonomous", 1000, 3),
+    agent_run(2, 1, "2025-01-02T00:00", "autonomous", 1000, 3),
+    agent_run(3, 1, "2025-01-02T00:00", "human_assisted", 1000, 3),
+    agent_run(4, 4, "2025-03-05T00:00", "autonomous", 500, 2),
+    agent_run(5, 1, "2025-04-20T00:00", "human_assisted", 2000, 5),
+]
+
+
+def write_fixture(lake: Lake, *, tier_change: bool = True) -> None:
+    """The whole fixture; without `tier_change`, all but T1's move to enterprise (write_tier_change),
+    so that a build in between records the tenants' first versions in the type 2 history."""
+    write(lake, "tenants", [dict(t) for t in TENANTS])
+    if tier_change:
+        write_tier_change(lake)
     write(lake, "subscriptions", [dict(s) for s in SUBSCRIPTIONS])
     write(lake, "work_order_events", [dict(w) for w in WORK_ORDERS])
     at = ts("2025-01-02T00:00")
@@ -168,37 +228,9 @@ def write_fixture(lake: Lake) -> None:
             },
         ],
     )
-    write(
-        lake,
-        "support_tickets",
-        [
-            {
-                "_changed_at": at,
-                "ticket_id": 1,
-                "tenant_id": 1,
-                "user_id": 101,
-                "priority": "low",
-                "status": "open",
-                "opened_at": at,
-                "resolved_at": None,
-            }
-        ],
-    )
-    write(
-        lake,
-        "agent_runs",
-        [
-            {
-                "_changed_at": at,
-                "run_id": r,
-                "tenant_id": 1,
-                "work_order_id": 100,
-                "mode": mode,
-                "tokens_used": 1000,
-                "token_cost_cents": 3,
-                "outcome": "succeeded",
-                "started_at": at,
-            }
-            for r, mode in ((1, "autonomous"), (2, "autonomous"), (3, "human_assisted"))
-        ],
-    )
+    write(lake, "support_tickets", [dict(t) for t in TICKETS])
+    write(lake, "agent_runs", [dict(r) for r in AGENT_RUNS])
+
+
+def write_tier_change(lake: Lake) -> None:
+    write(lake, "tenants", [dict(TIER_CHANGE)], batch=TIER_CHANGE_BATCH)

@@ -19,10 +19,23 @@ from warehouse.column_policies import catalog_column_policies
 from warehouse.models import JobRun
 
 pytestmark = pytest.mark.django_db
+TENANT_MARTS = [
+    "mart_work_orders_tenant_month",
+    "mart_work_order_cycle",
+    "mart_agent_tenant_month",
+    "mart_support_tenant_month",
+    "mart_support_resolution",
+]
+SEGMENT_MARTS = ["mart_mrr_segment_month", "mart_retention_segment", *TENANT_MARTS]
 
 
 def column(table: str, name: str) -> Column:
     return Column.objects.select_related("classification").get(dataset__name__endswith=table, name=name)
+
+
+def mart_levels(mart: str):
+    columns = Column.objects.filter(dataset__name__endswith=f".{mart}")
+    return columns.values_list("classification__code", flat=True)
 
 
 def state(table: str, name: str) -> tuple[str | None, str]:
@@ -64,6 +77,14 @@ def test_after_a_run_every_warehouse_table_and_column_has_a_level(
     assert state(".dim_asset", "serial_number") == ("L3", "lineage")
     assert state(".fact_work_order_event", "tenant_id") == ("L2", "lineage")
     assert state(".mart_revenue_monthly", "mrr") == ("L2", "table")
+    # the segment and tenant marts: every column has a level, tenant_id the one the other marts give it
+    for mart in SEGMENT_MARTS:
+        levels = list(mart_levels(mart))
+        assert len(levels) >= 5 and None not in levels, mart
+    for mart in TENANT_MARTS:
+        assert (
+            state(f".{mart}", "tenant_id") == state(".mart_mrr_tenant_month", "tenant_id") == ("L2", "table")
+        )
 
     # A steward's choices survive the next import; what derives from them follows.
     column_classify(column=column(".stg_users", "email"), classification=level("L4"), actor=data_steward)

@@ -17,7 +17,22 @@ from warehouse.tests.fixture_lake import tenant, ts, write, write_fixture
 
 # Type 2 history is the exception: built in two steps it rightly holds a version more than a
 # single build that only ever saw the final state.
-NOT_COMPARED = {"snapshots.tenant_history", "curated.dim_tenant"}
+# The marts that take each tenant's segment from that history differ the same way: the two grouped
+# by segment are left out (their dbt tests check them against the revenue and retention marts,
+# which are compared), the per-tenant ones are compared without the tier.
+NOT_COMPARED = {
+    "snapshots.tenant_history",
+    "curated.dim_tenant",
+    "marts.mart_mrr_segment_month",
+    "marts.mart_retention_segment",
+}
+TIER_FROM_HISTORY = {
+    "marts.mart_work_orders_tenant_month",
+    "marts.mart_work_order_cycle",
+    "marts.mart_agent_tenant_month",
+    "marts.mart_support_tenant_month",
+    "marts.mart_support_resolution",
+}
 
 
 def copy_warehouse(source, target):
@@ -36,7 +51,7 @@ def snapshot(target, table):
 def test_tenant_dimension_keeps_history_of_tier_and_region_changes(tmp_path):
     target = make_target(tmp_path)
     lake = Lake(target.lake_url)
-    write_fixture(lake)
+    write_fixture(lake, tier_change=False)
     build(target)
     write(lake, "tenants", [tenant(1, "2025-03-10T09:00", tier="growth", region="eu", op="u")], batch="later")
     build(target)
@@ -65,8 +80,16 @@ def test_incremental_run_equals_full_refresh_on_the_same_data(tmp_path):
     build(full, full_refresh=True)
     compared = model_tables(full) - NOT_COMPARED
     assert len(compared) > 25 and model_tables(incremental) - NOT_COMPARED == compared
+    assert compared >= TIER_FROM_HISTORY
     for table in sorted(compared):
-        assert snapshot(incremental, table) == snapshot(full, table), table
+        assert comparable(incremental, table) == comparable(full, table), table
+
+
+def comparable(target, table):
+    rows = snapshot(target, table)
+    if table in TIER_FROM_HISTORY:
+        rows = sorted(({k: v for k, v in r.items() if k != "tier"} for r in rows), key=repr)
+    return rows
 
 
 def model_tables(target) -> set[str]:

@@ -54,3 +54,11 @@
 {%- endmacro %}
 {% macro default__surrogate_key(joined) -%}md5({{ joined }}){%- endmacro %}
 {% macro bigquery__surrogate_key(joined) -%}to_hex(md5({{ joined }})){%- endmacro %}
+
+{% macro quarter_of(ts) -%}{{ return(adapter.dispatch('quarter_of')(ts)) }}{%- endmacro %}
+{% macro default__quarter_of(ts) -%}cast(date_trunc('quarter', {{ ts }}) as date){%- endmacro %}
+{% macro bigquery__quarter_of(ts) -%}date_trunc(date({{ ts }}), quarter){%- endmacro %}
+
+{% macro year_of(ts) -%}{{ return(adapter.dispatch('year_of')(ts)) }}{%- endmacro %}
+{% macro default__year_of(ts) -%}cast(date_trunc('year', {{ ts }}) as date){%- endmacro %}
+{% macro bigquery__year_of(ts) -%}date_trunc(date({{ ts }}), year){%- endmacro %}

@@ -273,3 +273,23 @@ def test_the_command_refuses_another_backend_and_unknown_roles(settings, bq_sett
     settings.WAREHOUSE_BACKEND = "duckdb"
     with pytest.raises(CommandError, match="BigQuery feature"):
         call_command("warehouse_authorized_views")
+
+
+@pytest.mark.django_db
+def test_median_and_p90_on_bigquery_are_values_of_the_data(data_steward, warehouse, bigquery, bq_catalog):
+    """Revenues 100 and 150 (tenant 1), 70 (tenant 2). DuckDB interpolates (quantile_cont: tenant 1
+    median 125, p90 145); BigQuery's APPROX_QUANTILES(x, 100)[OFFSET(n)] returns a value of the
+    data, on inputs this small the exact nearest-rank one (median 100 or 150, p90 150)."""
+    query = ReadQuery(
+        TABLE,
+        columns=("tenant_id",),
+        aggregates=(Aggregate("median", "revenue", "median"), Aggregate("p90", "revenue", "p90")),
+        order_by=("tenant_id",),
+    )
+    duck, bq = both(data_steward, query, warehouse, bigquery)
+    assert duck == [
+        {"tenant_id": 1, "median": 125.0, "p90": 145.0},
+        {"tenant_id": 2, "median": 70.0, "p90": 70.0},
+    ]
+    assert bq[0]["median"] in (100.0, 150.0) and bq[0]["p90"] == 150.0
+    assert bq[1] == {"tenant_id": 2, "median": 70.0, "p90": 70.0}

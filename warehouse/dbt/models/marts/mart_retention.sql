@@ -1,16 +1,8 @@
 -- NRR, GRR and logo churn on fixed cohorts: customers paying at the end of `cohort_month`,
 -- measured `window_months` later. New customers and reactivations after the start are not in
 -- the cohort, so they cannot flatter the result.
-with windows as (
-    select 1 as window_months union all select 3 union all select 12
-),
-pairs as (
-    select s.tenant_id, s.month_start as cohort_month, w.window_months, s.mrr as start_mrr, e.mrr as end_mrr
-    from {{ ref('mart_mrr_tenant_month') }} s
-    cross join windows w
-    join {{ ref('mart_mrr_tenant_month') }} e
-        on e.tenant_id = s.tenant_id and e.month_start = {{ add_months('s.month_start', 'w.window_months') }}
-    where s.mrr > 0
+with pairs as (
+    {{ retention_pairs() }}
 )
 select
     cohort_month,
