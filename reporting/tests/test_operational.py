@@ -106,9 +106,6 @@ def test_bad_parameters_get_a_clear_message_and_read_nothing(ops_client, params,
     assert not AccessLog.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the median and p90 aggregates arrive with the h-marts branch; remove on merge"
-)
 def test_cycle_and_resolution_medians(ops_client):
     shown = tiles(ops_client.get(URL, JAN))
     assert (shown["cycle_time_median"], shown["support_resolution_median"]) == ("6.0 h", "7.0 h")

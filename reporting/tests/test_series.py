@@ -51,9 +51,6 @@ def test_nrr_and_grr_are_ratios_of_sums_over_the_12_month_cohort(marts_world, ex
     assert values(metric_series(user=executive, metric="logo_churn"))[(APR, None)] == pytest.approx(3 / 6)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the median aggregate arrives with the h-marts branch; remove on merge"
-)
 def test_quantiles_are_read_at_their_grain(marts_world, executive):
     median = values(metric_series(user=executive, metric="cycle_time_median", grain="quarter"))
     assert median == {(Q1, None): 6.0, (Q2, None): 2.0}
