@@ -43,7 +43,8 @@ def admin_list(name: str, **filters) -> str:
 
 def dashboard_context(request, params) -> dict:
     data = compliance_data(request.user, timezone.localdate())
-    return {**data, "charts": _rendered(dashboard_charts_from(data))}
+    charts = dashboard_charts_from(data)
+    return {**data, "charts": {key: chart for key, chart in charts.items() if chart.rows}}
 
 
 def dashboard_charts(request, params) -> dict[str, Chart]:
@@ -196,8 +197,9 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
             y="score",
             unit="score",
             labels={"framework": "Framework", "score": "Readiness"},
+            id="readiness",
         ),
-        "capa_ages": Chart.bar(
+        "capa_ages": Chart.stacked_bar(
             "Open CAPAs by age",
             [
                 {"age": bucket, "severity": row["severity"], "capas": n}
@@ -208,8 +210,9 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
             y="capas",
             color="severity",
             labels={"age": "Age", "severity": "Severity", "capas": "Open CAPAs"},
+            id="capa_ages",
         ),
-        "areas": Chart.bar(
+        "areas": Chart.heatmap(
             "Readiness by criterion area",
             [
                 {"area": cell.area, "framework": framework.name, "score": cell.score}
@@ -217,10 +220,11 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
                 for cell in cells
             ],
             x="area",
-            y="score",
-            color="framework",
+            y="framework",
+            value="score",
             unit="score",
             labels={"area": "Criterion area", "framework": "Framework", "score": "Readiness"},
+            id="areas",
         ),
     }
     if data["training"]:
@@ -235,10 +239,6 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
             y="percent",
             unit="percent",
             labels={"role": "Role", "percent": "Compliant %"},
+            id="training",
         )
     return charts
-
-
-def _rendered(charts: dict[str, Chart]) -> dict[str, str]:
-    """Each chart as inline SVG (empty charts are left out: their sections say why)."""
-    return {key: chart.svg() for key, chart in charts.items() if chart.rows}

@@ -21,7 +21,7 @@ LOWEST = 10
 def dashboard_context(request, params) -> dict:
     data = health_data(request.user, timezone.localdate())
     charts = dashboard_charts_from(data)
-    return {**data, "charts": {key: chart.svg() for key, chart in charts.items() if chart.rows}}
+    return {**data, "charts": {key: chart for key, chart in charts.items() if chart.rows}}
 
 
 def dashboard_charts(request, params) -> dict[str, Chart]:
@@ -82,6 +82,7 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
             y="score",
             unit="score",
             labels=labels,
+            id="layers",
         ),
         "trend": Chart.line(
             "Quality score by layer, daily",
@@ -91,5 +92,6 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
             color="layer",
             unit="score",
             labels=labels,
+            id="trend",
         ),
     }

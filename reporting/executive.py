@@ -142,25 +142,24 @@ def _waterfall(reader: Reader, params: DashboardParams, period, span: dict) -> d
         step["shown"] = format_value(step["value"], "usd")
         step["metric_url"] = metric_url(step["name"])
         step["rows_url"] = rows_url(step["name"], period, params.grain, params.where)
-    # numbered so the axis, which sorts its labels, keeps the booking order
-    rows = [
-        {"step": f"{number}. {step['label']}", "value": float(step["value"]) * (step["sign"] or 1)}
-        for number, step in enumerate(steps, 1)
-    ]
-    chart = Chart.bar(
+    reconciles = abs(difference) < CENT
+    chart = Chart.waterfall(
         f"MRR movements, {period_label(period, params.grain)}",
-        rows,
-        x="step",
-        y="value",
+        opening=opening["value"],
+        steps=[(step["label"], step["sign"] * Decimal(step["value"])) for step in movements],
+        # a closing that does not reconcile is drawn where the steps lead; the page names the gap
+        closing=closing["value"] if reconciles else None,
         unit="usd",
-        labels={"step": "Step", "value": "MRR ($)"},
+        opening_label=opening["label"],
+        closing_label=closing["label"],
+        id="mrr-waterfall",
     )
     return {
         "steps": steps,
         "empty": False,
         "net": format_value(moved, "usd") if moved >= 0 else MINUS + format_value(-moved, "usd"),
         "difference": format_value(abs(difference), "usd"),
-        "reconciles": abs(difference) < CENT,
+        "reconciles": reconciles,
         "chart": chart,
     }
 

@@ -170,15 +170,17 @@ def trend_chart(metric: Metric, values: dict, upto: date, grain: Grain) -> Chart
     if not rows:
         return None
     labels = {"period": "Period", "value": _unit_heading(metric)}
-    return Chart.line(metric.label, rows, x="period", y="value", unit=metric.unit, labels=labels)
+    return Chart.line(
+        metric.label, rows, x="period", y="value", unit=metric.unit, labels=labels, id=f"trend-{metric.name}"
+    )
 
 
 def _plain(value, unit: str):
     """A chart value: percentages as percent, money and counts as plain numbers."""
     if value is None:
         return None
-    if unit == "percent":
-        return round(float(value) * 100, 1)
+    if unit == "percent":  # a ratio from 0 to 1: the chart formats it as a percentage
+        return round(float(value), 4)
     return int(value) if unit in ("count", "tokens") else round(float(value), 2)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-UNITS = ("usd", "percent", "count", "hours", "tokens")
+UNITS = ("usd", "percent", "count", "hours", "tokens", "score")
 MINUS = "\u2212"  # the typographic minus, as Vega's number format writes it
 EMPTY = "—"
 _STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
@@ -17,7 +17,7 @@ _STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 def format_value(value, unit: str) -> str:
     """`value` in `unit`: usd "$1.2M", percent (a ratio from 0 to 1) "85.0 %", count "1,234",
-    hours "12.5 h", tokens "3.4M"; a dash for a missing value."""
+    hours "12.5 h", tokens "3.4M", score (readiness points out of 100) "48"; a dash for a missing value."""
     check_unit(unit)
     if value is None or value == "":
         return EMPTY
@@ -28,7 +28,7 @@ def format_value(value, unit: str) -> str:
         return f"{sign}{size * 100:.1f} %"
     if unit == "hours":
         return f"{sign}{size:,.1f} h"
-    if unit == "count":
+    if unit in ("count", "score"):
         return f"{sign}{size:,.0f}"
     return sign + ("$" if unit == "usd" else "") + _compact(size)
 
@@ -58,7 +58,7 @@ def vega_format(unit: str, field: str = "datum.value") -> str:
         body = f"format({size} * 100, '.1f') + ' %'"
     elif unit == "hours":
         body = f"format({size}, ',.1f') + ' h'"
-    elif unit == "count":
+    elif unit in ("count", "score"):
         body = f"format({size}, ',.0f')"
     else:
         body = ("'$' + " if unit == "usd" else "") + _vega_compact(size)
