@@ -16,7 +16,7 @@ from typing import Any
 
 from warehouse.engine.identifiers import quote_identifier
 from warehouse.reads.catalog_lookup import CatalogColumn, CatalogTable
-from warehouse.reads.masking import NULL, mask_sql, masking_method
+from warehouse.reads.masking import HASH, NULL, mask_sql, masking_method, token_column
 from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
 
 MAX_ROWS = 100_000
@@ -39,6 +39,7 @@ class Compiled:
     params: dict[str, Any]
     masked: dict[str, str] = field(default_factory=dict)  # column -> method
     touched: list[CatalogColumn] = field(default_factory=list)  # every column read, in order
+    hashes: bool = False  # the SQL hashes with the bound `token_key`
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Context:
     params: dict[str, Any] = field(default_factory=dict)
     masked: dict[str, str] = field(default_factory=dict)
     touched: dict[str, CatalogColumn] = field(default_factory=dict)
+    hashes: bool = False
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -74,6 +76,9 @@ class _Context:
         if not method:
             return quoted
         self.masked[name] = method
+        if method == HASH and name in self.table.tokens:  # the same token, computed once by dbt
+            return quote_identifier(token_column(name), self.dialect)
+        self.hashes = self.hashes or method == HASH
         return column_mask_sql(column, quoted, method, dialect=self.dialect)
 
 
@@ -113,7 +118,8 @@ def compile_read(
     if query.order_by:
         sql += " order by " + ", ".join(_order(ctx, name, outputs) for name in query.order_by)
     sql += f" limit {limit}"
-    return Compiled(sql=sql, params=ctx.params, masked=ctx.masked, touched=list(ctx.touched.values()))
+    touched = list(ctx.touched.values())
+    return Compiled(sql=sql, params=ctx.params, masked=ctx.masked, touched=touched, hashes=ctx.hashes)
 
 
 def _limit(limit) -> int:
