@@ -11,14 +11,16 @@ reclassified column or a changed method counts on the next read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from catalog.models import Column, Dataset
 from catalog.naming import relation_dataset
+from warehouse import config as warehouse_config
 from warehouse.engine import EngineConfig
 from warehouse.engine.base import EngineError, split_name
 from warehouse.reads.masking import TOKEN_SUFFIX, is_token_column
@@ -135,18 +137,23 @@ def _catalog_column(pk, name, data_type, level, code, pii, masking) -> CatalogCo
     )
 
 
-def warehouse_datasets(config: EngineConfig) -> dict[str, Dataset]:
-    """The catalog's live tables of the configured warehouse, by engine name (`schema.table`)."""
+def live_warehouse_datasets(config: EngineConfig | None = None) -> QuerySet[Dataset]:
+    """The catalog's live tables of the configured warehouse: `<database>.<schema>.<table>` in its
+    namespace (DuckDB: the file's stem; BigQuery: the project, datasets with its prefix). The one
+    definition of "a warehouse table" for the read path and governance's reviews and reports."""
+    config = config or warehouse_config.engine_config(read_only=True)
     bigquery = config.backend == "bigquery"
     namespace, database = relation_dataset(
         config.backend, config.bigquery_project if bigquery else duckdb_database(config.duckdb_path)
     )
-    prefix = database + "."
+    pattern = rf"^{re.escape(database)}\.{re.escape(config.dataset_prefix)}[^.]+\.[^.]+$"
+    return Dataset.objects.filter(namespace=namespace, name__regex=pattern, removed_at__isnull=True)
+
+
+def warehouse_datasets(config: EngineConfig) -> dict[str, Dataset]:
+    """`live_warehouse_datasets` by engine name (`schema.table`)."""
     found = {}
-    for dataset in Dataset.objects.filter(
-        namespace=namespace, name__startswith=prefix, removed_at__isnull=True
-    ):
-        parts = dataset.name.removeprefix(prefix).split(".")
-        if len(parts) == 2 and parts[0].startswith(config.dataset_prefix):
-            found[f"{parts[0].removeprefix(config.dataset_prefix)}.{parts[1]}"] = dataset
+    for dataset in live_warehouse_datasets(config):
+        schema, table = dataset.name.split(".")[1:]
+        found[f"{schema.removeprefix(config.dataset_prefix)}.{table}"] = dataset
     return found
