@@ -41,6 +41,7 @@ class Compiled:
     masked: dict[str, str] = field(default_factory=dict)  # column -> method
     touched: list[CatalogColumn] = field(default_factory=list)  # every column read, in order
     hashes: bool = False  # the SQL hashes with the bound `token_key`
+    limit: int = MAX_ROWS  # rows to return; the SQL asks for one more, to tell whether it was cut
 
 
 @dataclass
@@ -118,9 +119,11 @@ def compile_read(
         sql += " group by " + ", ".join(group_by)
     if query.order_by:
         sql += " order by " + ", ".join(_order(ctx, name, outputs) for name in query.order_by)
-    sql += f" limit {limit}"
+    sql += f" limit {limit + 1}"
     touched = list(ctx.touched.values())
-    return Compiled(sql=sql, params=ctx.params, masked=ctx.masked, touched=touched, hashes=ctx.hashes)
+    return Compiled(
+        sql=sql, params=ctx.params, masked=ctx.masked, touched=touched, hashes=ctx.hashes, limit=limit
+    )
 
 
 def _limit(limit) -> int:

@@ -133,6 +133,9 @@ def _run(query, compiled: Compiled, access: Access, config, engine, entry, start
     finally:
         if own and engine is not None:
             engine.close()
+    truncated = data.num_rows > compiled.limit  # the SQL asked for one row more than the limit
+    if truncated:
+        data = data.slice(0, compiled.limit)
     log = access_log_write(
         **entry,
         **written,
@@ -140,7 +143,7 @@ def _run(query, compiled: Compiled, access: Access, config, engine, entry, start
         row_count=data.num_rows,
         duration_ms=_ms(started),
     )
-    return ReadResult(data=data, masked=dict(compiled.masked), log=log)
+    return ReadResult(data=data, masked=dict(compiled.masked), log=log, truncated=truncated)
 
 
 def _tenant_id(reader: Reader, table: CatalogTable) -> int:

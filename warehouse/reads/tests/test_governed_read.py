@@ -322,3 +322,14 @@ def test_count_distinct_of_a_hashed_column_counts_as_many_as_the_hashed_values(w
     assert sum(counted.data.column("people").to_pylist()) == len(set(hashed)) == 3
     assert counted.masked == {"email": "hash"}
     assert counted.log.masked_columns == [f"{TABLE}.email"]
+
+
+def test_a_read_without_a_limit_is_cut_at_the_cap_and_says_so(warehouse, catalog, executive, monkeypatch):
+    from warehouse.reads import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "MAX_ROWS", 2)  # the 100,000-row cap, of the table's 3 rows
+    cut = read(executive, warehouse, order_by=("month", "tenant_id"))
+    assert cut.truncated and cut.data.num_rows == 2 and cut.log.row_count == 2
+    assert cut.data.column("month").to_pylist() == ["2026-01", "2026-01"]
+    whole = read(executive, warehouse, limit=2, filters=(Filter("tenant_id", "=", 1),))
+    assert not whole.truncated and whole.data.num_rows == 2
