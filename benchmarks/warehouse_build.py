@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 EVENTS_PER_TENANT_MONTH = 150  # what the generator writes on average (measured)
 
 DBT = """
-import sys, time
+import os, sys, time
 from warehouse.dbt_runner import DbtTarget, run
 target = DbtTarget(work_dir=sys.argv[1], lake_url=sys.argv[2], duckdb_path=sys.argv[3],
-                   threads=int(sys.argv[6]), duckdb_memory_limit=sys.argv[5])
+                   threads=int(sys.argv[6]), duckdb_memory_limit=sys.argv[5],
+                   token_key=os.environ.get("WAREHOUSE_TOKEN_KEY", ""))
 runs = int(sys.argv[7]) if len(sys.argv) > 7 else 1
 for number in range(runs):
     if number:  # like a Celery worker: idle until the next job (the parent says when)

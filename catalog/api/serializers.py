@@ -65,6 +65,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "steward",
             "description",
             "classification",
+            "classification_source",
             "tags",
             "retention_policy_ref",
             "row_count",
@@ -74,6 +75,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "removed",
             "removed_at",
         ]
+        read_only_fields = ["classification_source"]  # set by the service that sets the level
 
 
 class ColumnSerializer(serializers.ModelSerializer):
@@ -94,11 +96,13 @@ class ColumnSerializer(serializers.ModelSerializer):
             "description",
             "nullable",
             "classification",
+            "classification_source",
             "pii_category",
             "glossary_terms",
             "removed",
             "removed_at",
         ]
+        read_only_fields = ["classification_source"]  # set by the service that sets the level
 
 
 class ColumnClassifySerializer(serializers.Serializer):

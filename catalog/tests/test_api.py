@@ -142,6 +142,25 @@ def test_steward_classifies_a_column_through_the_api(client, data_steward):
     assert ClassificationSuggestion.objects.get().column == downstream
 
 
+def test_the_source_of_a_level_is_shown_and_cannot_be_written(client, data_steward):
+    column = ColumnFactory(name="email", classification=level("L2"), classification_source="lineage")
+    client.force_login(data_steward)
+    assert client.get(f"/api/catalog/columns/{column.pk}/").json()["classification_source"] == "lineage"
+    url = f"/api/catalog/columns/{column.pk}/classify/"
+    classified = client.post(url, {"classification": "L3"}, content_type="application/json")
+    assert classified.json()["classification_source"] == "steward"
+    dataset = DatasetFactory()
+    assert client.get(f"/api/catalog/datasets/{dataset.pk}/").json()["classification_source"] == ""
+    response = client.patch(
+        f"/api/catalog/datasets/{dataset.pk}/",
+        {"classification": "L3", "classification_source": "dbt_meta"},
+        content_type="application/json",
+    )
+    assert response.json()["classification_source"] == "steward"  # the service's, not the client's
+    dataset.refresh_from_db()
+    assert dataset.classification_source == "steward"
+
+
 def test_compliance_officer_cannot_classify_and_nothing_changes(client, compliance_officer):
     column = ColumnFactory(name="email")
     client.force_login(compliance_officer)

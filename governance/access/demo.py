@@ -6,15 +6,15 @@ from django.contrib.auth import get_user_model
 from catalog.models import Dataset
 from catalog.services.datasets import dataset_update
 from governance.access.reviews import access_review_decide, access_reviews_open_due
-from governance.access.scope import warehouse_datasets
 from governance.models import AccessReviewItem
+from warehouse.reads.catalog_lookup import live_warehouse_datasets
 
 
 def seed_access_reviews() -> str:
     users = get_user_model().objects.in_bulk(["executive", "steward"], field_name="username")
     if len(users) < 2:
         return "no demo owners"
-    for dataset in warehouse_datasets().filter(owner=None):
+    for dataset in live_warehouse_datasets().filter(owner=None):
         owner = users["executive"] if dataset.layer == Dataset.Layer.MART else users["steward"]
         dataset_update(dataset=dataset, actor=users["steward"], owner=owner)
     reviews = access_reviews_open_due()

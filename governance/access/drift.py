@@ -17,9 +17,10 @@ import yaml
 from django.utils import timezone
 
 from catalog.models import Column, Dataset
-from governance.access.scope import engine_name, warehouse_datasets
+from governance.access.scope import engine_name
 from warehouse.config import column_policies
 from warehouse.dbt_runner import PROJECT_DIR
+from warehouse.reads.catalog_lookup import live_warehouse_datasets
 from warehouse.reads.models import AccessLog
 
 SENSITIVE_LEVEL = 3  # L3 and above must not leave the pipeline in clear
@@ -80,7 +81,7 @@ def _level_code(level) -> str:
 
 def catalog_levels() -> dict[tuple[str, str], str]:
     """(engine table, column) -> its catalog level code today (or "unclassified")."""
-    rows = Column.objects.filter(dataset__in=warehouse_datasets(), removed_at__isnull=True)
+    rows = Column.objects.filter(dataset__in=live_warehouse_datasets(), removed_at__isnull=True)
     return {
         (engine_name(table), column): code or UNCLASSIFIED
         for table, column, code in rows.values_list("dataset__name", "name", "classification__code")
@@ -118,7 +119,7 @@ def read_drift(*, now: datetime | None = None) -> list[Drift]:
 
 def classification_gaps() -> list[Drift]:
     rows = Column.objects.filter(
-        dataset__in=warehouse_datasets(), removed_at__isnull=True, classification__isnull=True
+        dataset__in=live_warehouse_datasets(), removed_at__isnull=True, classification__isnull=True
     ).values_list("dataset__name", "name")
     return [
         Drift(

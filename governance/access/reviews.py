@@ -21,11 +21,11 @@ from governance.access.scope import (
     policy_scope,
     policy_tables,
     tables_by_layer,
-    warehouse_datasets,
 )
 from governance.access.usage import last_reads, role_members
 from governance.models import AccessReview, AccessReviewItem
 from governance.services.esign import signed_change
+from warehouse.reads.catalog_lookup import live_warehouse_datasets
 
 
 def quarter_of(day: date) -> str:
@@ -33,7 +33,9 @@ def quarter_of(day: date) -> str:
 
 
 def owner_tables(owner) -> set[str]:
-    return {engine_name(n) for n in warehouse_datasets().filter(owner=owner).values_list("name", flat=True)}
+    return {
+        engine_name(n) for n in live_warehouse_datasets().filter(owner=owner).values_list("name", flat=True)
+    }
 
 
 def _items(review: AccessReview) -> list[AccessReviewItem]:
@@ -71,7 +73,7 @@ def access_review_open(*, quarter: str, owner) -> AccessReview:
 
 def data_owners():
     """Active users who own at least one current warehouse table in the catalog."""
-    owner_ids = warehouse_datasets().exclude(owner=None).values("owner_id")
+    owner_ids = live_warehouse_datasets().exclude(owner=None).values("owner_id")
     return get_user_model().objects.filter(pk__in=owner_ids, is_active=True).order_by("pk")
 
 

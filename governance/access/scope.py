@@ -1,9 +1,6 @@
 """Which warehouse tables a policy reaches, named as the access log names them (`schema.table`)."""
 
-from django.conf import settings
-
-from catalog.models import Dataset
-from catalog.naming import relation_namespace
+from warehouse.reads.catalog_lookup import live_warehouse_datasets
 from warehouse.reads.models import AccessPolicy
 
 
@@ -12,16 +9,10 @@ def engine_name(dataset_name: str) -> str:
     return ".".join(dataset_name.split(".")[-2:])
 
 
-def warehouse_datasets():
-    """The warehouse's current tables in the catalog (the configured engine's namespace)."""
-    namespace = relation_namespace(settings.WAREHOUSE_BACKEND)
-    return Dataset.objects.filter(namespace=namespace, removed_at__isnull=True)
-
-
 def tables_by_layer() -> dict[str, set[str]]:
     """layer -> engine names of its tables; the key "" holds every table."""
     layers: dict[str, set[str]] = {"": set()}
-    for name, layer in warehouse_datasets().values_list("name", "layer"):
+    for name, layer in live_warehouse_datasets().values_list("name", "layer"):
         layers.setdefault(layer, set()).add(engine_name(name))
         layers[""].add(engine_name(name))
     return layers

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 
 from catalog.models import Classification, Column, Dataset
+from warehouse.config import engine_config
+from warehouse.reads.catalog_lookup import catalog_identity
 from warehouse.reads.models import AccessLog, AccessPolicy
 
 
@@ -15,9 +16,8 @@ def level(code):
 
 def warehouse_table(name: str, layer=Dataset.Layer.MART, owner=None, columns=None) -> Dataset:
     """A warehouse table `schema.table` with columns {name: level code or None}."""
-    dataset = Dataset.objects.create(
-        namespace=settings.WAREHOUSE_NAMESPACE, name=f"custodian.{name}", layer=layer, owner=owner
-    )
+    namespace, catalog_name = catalog_identity(name, engine_config())  # as the pipeline names it
+    dataset = Dataset.objects.create(namespace=namespace, name=catalog_name, layer=layer, owner=owner)
     for position, (column, code) in enumerate((columns or {}).items()):
         Column.objects.create(
             dataset=dataset, name=column, ordinal_position=position, classification=level(code)

@@ -84,6 +84,9 @@ class ResultSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.DictField(), help_text="One object per row.")
     row_count = serializers.IntegerField()
     masked = serializers.DictField(child=serializers.CharField(), help_text="Masked column -> method.")
+    truncated = serializers.BooleanField(
+        help_text="More rows matched than `limit`: `rows` holds the first `limit` of them."
+    )
     request_id = serializers.CharField(help_text="Also in the X-Request-ID header; on the access log row.")
 
 
@@ -145,6 +148,7 @@ class QueryView(APIView):
             "rows": result.data.to_pylist(),
             "row_count": result.data.num_rows,
             "masked": result.masked,
+            "truncated": result.truncated,
             "request_id": request_id,
         }
         return Response(body, headers={HEADER: request_id})

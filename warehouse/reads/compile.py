@@ -16,7 +16,7 @@ from typing import Any
 
 from warehouse.engine.identifiers import quote_identifier
 from warehouse.reads.catalog_lookup import CatalogColumn, CatalogTable
-from warehouse.reads.masking import NULL, mask_sql, masking_method
+from warehouse.reads.masking import HASH, NULL, mask_sql, masking_method, token_column
 from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
 
 MAX_ROWS = 100_000
@@ -33,6 +33,7 @@ NUMERIC_AGGREGATES = {"sum", "avg", *QUANTILES}
 SCALARS = (str, int, float, bool, Decimal, date, datetime)
 ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # A catalog type goes into SQL text only if it looks like a type (stewards edit it).
+FLOATING = re.compile(r"float|double|real", re.IGNORECASE)
 SQL_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?$")
 
 
@@ -42,6 +43,8 @@ class Compiled:
     params: dict[str, Any]
     masked: dict[str, str] = field(default_factory=dict)  # column -> method
     touched: list[CatalogColumn] = field(default_factory=list)  # every column read, in order
+    hashes: bool = False  # the SQL hashes with the bound `token_key`
+    limit: int = MAX_ROWS  # rows to return; the SQL asks for one more, to tell whether it was cut
 
 
 @dataclass
@@ -54,6 +57,7 @@ class _Context:
     params: dict[str, Any] = field(default_factory=dict)
     masked: dict[str, str] = field(default_factory=dict)
     touched: dict[str, CatalogColumn] = field(default_factory=dict)
+    hashes: bool = False
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -77,6 +81,9 @@ class _Context:
         if not method:
             return quoted
         self.masked[name] = method
+        if method == HASH and name in self.table.tokens:  # the same token, computed once by dbt
+            return quote_identifier(token_column(name), self.dialect)
+        self.hashes = self.hashes or method == HASH
         return column_mask_sql(column, quoted, method, dialect=self.dialect)
 
 
@@ -115,8 +122,11 @@ def compile_read(
         sql += " group by " + ", ".join(group_by)
     if query.order_by:
         sql += " order by " + ", ".join(_order(ctx, name, outputs) for name in query.order_by)
-    sql += f" limit {limit}"
-    return Compiled(sql=sql, params=ctx.params, masked=ctx.masked, touched=list(ctx.touched.values()))
+    sql += f" limit {limit + 1}"
+    touched = list(ctx.touched.values())
+    return Compiled(
+        sql=sql, params=ctx.params, masked=ctx.masked, touched=touched, hashes=ctx.hashes, limit=limit
+    )
 
 
 def _limit(limit) -> int:
@@ -172,6 +182,9 @@ def _aggregate(ctx: _Context, aggregate: Aggregate) -> str:
         if function != "count":
             raise ReadInvalid(f"{function} needs a column; only count may count rows.")
         return "count(*)"
+    if function == "count_distinct" and _hash_counts_alike(ctx, aggregate.column):
+        ctx.masked[aggregate.column] = HASH
+        return f"count(distinct {quote_identifier(aggregate.column, ctx.dialect)})"
     expr = ctx.expression(aggregate.column)
     method = ctx.masked.get(aggregate.column)
     if function in NUMERIC_AGGREGATES and method is not None and method != NULL:
@@ -189,6 +202,15 @@ def _quantile(expr: str, fraction: float, dialect: str) -> str:
     if dialect == "bigquery":
         return f"approx_quantiles({expr}, 100)[offset({round(fraction * 100)})]"
     return f"quantile_cont({expr}, {fraction})"
+
+
+def _hash_counts_alike(ctx: _Context, name: str) -> bool:
+    """The keyed hash is one-to-one, so count(distinct hash(x)) = count(distinct x) (nulls left
+    out by both): the count of a hash-masked column is taken on the stored values, without hashing
+    every row. Not for floating-point types, whose 0.0 and -0.0 are one value but two texts."""
+    column = ctx.column(name)
+    method = masking_method(column.level, ctx.clearance_level, ctx.methods)
+    return method == HASH and not FLOATING.search(column.data_type or "")
 
 
 def _filters(filters) -> tuple:

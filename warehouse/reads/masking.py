@@ -8,6 +8,9 @@ joins with the tokenised columns of the cleansed layer; `partial` keeps the last
 from __future__ import annotations
 
 HASH, PARTIAL, NULL = "hash", "partial", "null"
+# A mart may store an identifier's keyed token beside it (`<column>__token`, dbt macro
+# `token_column`): a hash-masked read selects it instead of hashing every row. Not readable itself.
+TOKEN_SUFFIX = "__token"  # noqa: S105 # nosec B105 # a column name suffix, not a secret
 METHODS = (HASH, PARTIAL, NULL)
 STRING_TYPE = {"duckdb": "varchar", "bigquery": "string"}
 
@@ -37,3 +40,12 @@ def mask_sql(
 def masking_method(level: int, clearance_level: int, methods: dict[int, str]) -> str:
     """ "" when a column of `level` is read in clear, else its level's method (null when it has none)."""
     return "" if level <= clearance_level else methods.get(level, NULL)
+
+
+def token_column(name: str) -> str:
+    """The name under which a mart stores the keyed token of column `name`."""
+    return name + TOKEN_SUFFIX
+
+
+def is_token_column(name: str) -> bool:
+    return name.endswith(TOKEN_SUFFIX)

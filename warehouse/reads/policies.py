@@ -6,18 +6,21 @@ roles the widest access wins: the highest clearance, and all rows if any policy 
 A `requires_grant` policy (auditors) counts only while the user holds a live grant on the dataset.
 
 Nothing here is cached: every read asks the database, so a retired policy, a removed role or an
-expired grant takes effect on the next read. `reader_policies` asks once for all of it.
+expired grant takes effect on the next read. `reader_policies` asks once for all of it (only the
+SQL text of that query is kept per process, warehouse/reads/statements.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, FilteredRelation, Q, Subquery, Value
+from django.contrib.auth.models import Group
+from django.db.models import FilteredRelation, Q, Subquery
 
 from accounts.grants import granted
 from catalog.models import Dataset
 from warehouse.reads.models import AccessPolicy, TenantKey
+from warehouse.reads.statements import Statement
 
 DATASET, LAYER, EVERY_LAYER = 0, 1, 2
 
@@ -59,19 +62,34 @@ class Reader:
 
 
 def reader_policies(user) -> Reader:
-    """Roles, active policies (with clearance) and tenant key in one query: the user's groups,
-    each LEFT JOINed to its active policies, with the tenant key as a scalar subquery."""
-    tenant = (
-        Subquery(TenantKey.objects.filter(organization_id=user.organization_id).values("tenant_id")[:1])
-        if user.organization_id
-        else Value(None, output_field=BigIntegerField())
-    )
-    rows = (
-        user.groups.annotate(
+    """Roles, active policies (with clearance) and tenant key in one query (`_reader_rows`)."""
+    roles: dict[int, str] = {}
+    policies, tenants = [], set()
+    for role_id, name, tenant_id, pk, *fields in READER.rows(
+        user_id=user.pk, organization_id=user.organization_id
+    ):
+        roles[role_id] = name
+        tenants.add(tenant_id)
+        if pk is not None:
+            dataset_id, layer, row_filter, requires_grant, level, code = fields
+            policies.append(
+                Policy(pk, role_id, dataset_id, layer, row_filter, bool(requires_grant), level, code)
+            )
+    return Reader(roles=list(roles.items()), policies=policies, tenant_id=next(iter(tenants), None))
+
+
+def _reader_rows(user_id, organization_id):
+    """The user's groups, each LEFT JOINed to its active policies, with the tenant key of the
+    user's organisation as a scalar subquery (none: NULL, `organization_id = NULL` matches nothing)."""
+    return (
+        Group.objects.filter(user=user_id)
+        .annotate(
             active=FilteredRelation(
                 "warehouse_policies", condition=Q(warehouse_policies__status=AccessPolicy.Status.ACTIVE)
             ),
-            tenant=tenant,
+            tenant=Subquery(
+                TenantKey.objects.filter(organization_id=organization_id).values("tenant_id")[:1]
+            ),
         )
         .order_by("name", "active__pk")
         .values_list(
@@ -87,14 +105,9 @@ def reader_policies(user) -> Reader:
             "active__clearance__code",
         )
     )
-    roles: dict[int, str] = {}
-    policies, tenants = [], set()
-    for role_id, name, tenant_id, pk, *fields in rows:
-        roles[role_id] = name
-        tenants.add(tenant_id)
-        if pk is not None:
-            policies.append(Policy(pk, role_id, *fields))
-    return Reader(roles=list(roles.items()), policies=policies, tenant_id=next(iter(tenants), None))
+
+
+READER = Statement(_reader_rows, user_id=-7_310_000_001, organization_id=-7_310_000_002)
 
 
 def role_policies(role) -> list[Policy]:

@@ -45,6 +45,7 @@ class ReadResult:
     data: pa.Table
     masked: dict[str, str] = field(default_factory=dict)  # column -> masking method applied
     log: Any = None  # the AccessLog row written for this read
+    truncated: bool = False  # more rows matched than the limit (the caller's, else 100,000): `data` is cut
 
 
 class ReadDenied(PermissionDenied):

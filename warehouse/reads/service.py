@@ -23,7 +23,6 @@ from warehouse.engine import Engine, EngineError, quote_identifier, quote_path
 from warehouse.reads.catalog_lookup import CatalogTable, table_lookup, warehouse_datasets
 from warehouse.reads.compile import TENANT_COLUMN, Compiled, compile_read
 from warehouse.reads.log import access_log_write
-from warehouse.reads.masking import HASH
 from warehouse.reads.models import AccessLog, AccessPolicy
 from warehouse.reads.policies import Access, Reader, dataset_access, datasets_access, reader_policies
 from warehouse.reads.query import ReadDenied, ReadInvalid, ReadQuery, ReadResult
@@ -110,7 +109,7 @@ def _compile(query, reader: Reader, table: CatalogTable, access: Access, config,
 
 def _run(query, compiled: Compiled, access: Access, config, engine, entry, started) -> ReadResult:
     params = dict(compiled.params)
-    if HASH in compiled.masked.values():
+    if compiled.hashes:
         params["token_key"] = settings.WAREHOUSE_TOKEN_KEY
     written = {
         "touched": compiled.touched,
@@ -134,6 +133,9 @@ def _run(query, compiled: Compiled, access: Access, config, engine, entry, start
     finally:
         if own and engine is not None:
             engine.close()
+    truncated = data.num_rows > compiled.limit  # the SQL asked for one row more than the limit
+    if truncated:
+        data = data.slice(0, compiled.limit)
     log = access_log_write(
         **entry,
         **written,
@@ -141,7 +143,7 @@ def _run(query, compiled: Compiled, access: Access, config, engine, entry, start
         row_count=data.num_rows,
         duration_ms=_ms(started),
     )
-    return ReadResult(data=data, masked=dict(compiled.masked), log=log)
+    return ReadResult(data=data, masked=dict(compiled.masked), log=log, truncated=truncated)
 
 
 def _tenant_id(reader: Reader, table: CatalogTable) -> int:

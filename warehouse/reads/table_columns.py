@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from catalog.models import Classification, Column
 from warehouse.reads.catalog_lookup import UNCLASSIFIED, UNCLASSIFIED_LEVEL
-from warehouse.reads.masking import masking_method
+from warehouse.reads.masking import is_token_column, masking_method
 from warehouse.reads.models import AccessPolicy, LevelMasking
 from warehouse.reads.service import readable_tables
 
@@ -79,6 +79,8 @@ def _columns_by_dataset(dataset_ids: list[int]) -> dict[int, list[tuple]]:
     )
     by_dataset: dict[int, list[tuple]] = {}
     for dataset_id, name, level, code in rows:
+        if is_token_column(name):  # a mart's stored token is the masked form of its column, not a column
+            continue
         by_dataset.setdefault(dataset_id, []).append((name, level, code))
     return by_dataset
 

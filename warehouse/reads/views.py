@@ -76,6 +76,7 @@ def table_preview(request, table, *, site):
         "masked_count": len(outcome.masked),
         "row_filter": row_filters.get(outcome.log.row_filter, ""),
         "rows": [list(row.values()) for row in outcome.data.to_pylist()],
+        "more_rows": outcome.truncated,
         "preview_rows": PREVIEW_ROWS,
         "export_max_rows": f"{EXPORT_MAX_ROWS:,}",
     }
@@ -88,9 +89,12 @@ def table_export(request, table, *, site):
     if not isinstance(result, ReadResult):
         return result
     response = StreamingHttpResponse(_csv_lines(result.data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-{timezone.now():%Y%m%dT%H%M%SZ}.csv"'
-    if result.data.num_rows >= EXPORT_MAX_ROWS:
-        response["X-Export-Capped"] = str(EXPORT_MAX_ROWS)
+    # a cut export says so where the person who opens it will see it: in the file's name
+    cut = f"-first-{EXPORT_MAX_ROWS}-rows-only" if result.truncated else ""
+    name = f"{table}-{timezone.now():%Y%m%dT%H%M%SZ}{cut}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if result.truncated:
+        response["X-Result-Truncated"] = str(EXPORT_MAX_ROWS)
     return response
 
 

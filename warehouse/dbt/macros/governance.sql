@@ -26,3 +26,10 @@
 {% macro bigquery__tokenise(column) -%}
     to_hex(sha256(concat('{{ var("token_key") }}', '|', cast({{ column }} as string))))
 {%- endmacro %}
+
+{#- The keyed token of an identifier a mart keeps in clear, stored beside it as `<column>__token`:
+    the read path selects it instead of hashing per row when the column is masked by hash for a
+    reader (warehouse/reads/masking.py, TOKEN_SUFFIX). Same key and expression as `tokenise`. -#}
+{% macro token_column(column) -%}
+    {{ tokenise(column) }} as {{ column }}__token
+{%- endmacro %}

@@ -302,3 +302,34 @@ def test_readable_tables_lists_what_each_role_may_read(
 def test_ordering_by_a_masked_column_follows_the_masked_values(warehouse, catalog, executive):
     result = read(executive, warehouse, columns=("email",), order_by=("-email",))
     assert result.data.column("email").to_pylist() == sorted((token(r[4]) for r in ROWS), reverse=True)
+
+
+def test_count_distinct_of_a_hashed_column_counts_as_many_as_the_hashed_values(warehouse, catalog, executive):
+    """Counted on the stored values (no hashing per row): the same number the hashed values give."""
+    warehouse.execute(f"insert into {TABLE} select * from {TABLE} where tenant_id = 2")  # noqa: S608
+    hashed = read(executive, warehouse, columns=("email",)).data.column("email").to_pylist()
+    counted = read(
+        executive,
+        warehouse,
+        columns=("tenant_id",),
+        aggregates=(Aggregate("count_distinct", "email", "people"), Aggregate("count", None, "rows")),
+        order_by=("tenant_id",),
+    )
+    assert counted.data.to_pylist() == [
+        {"tenant_id": 1, "people": 2, "rows": 2},
+        {"tenant_id": 2, "people": 1, "rows": 2},
+    ]
+    assert sum(counted.data.column("people").to_pylist()) == len(set(hashed)) == 3
+    assert counted.masked == {"email": "hash"}
+    assert counted.log.masked_columns == [f"{TABLE}.email"]
+
+
+def test_a_read_without_a_limit_is_cut_at_the_cap_and_says_so(warehouse, catalog, executive, monkeypatch):
+    from warehouse.reads import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "MAX_ROWS", 2)  # the 100,000-row cap, of the table's 3 rows
+    cut = read(executive, warehouse, order_by=("month", "tenant_id"))
+    assert cut.truncated and cut.data.num_rows == 2 and cut.log.row_count == 2
+    assert cut.data.column("month").to_pylist() == ["2026-01", "2026-01"]
+    whole = read(executive, warehouse, limit=2, filters=(Filter("tenant_id", "=", 1),))
+    assert not whole.truncated and whole.data.num_rows == 2

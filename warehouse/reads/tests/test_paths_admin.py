@@ -70,13 +70,35 @@ def test_an_unknown_table_is_a_404_page_and_logged(client, paths_world, executiv
 
 
 def test_export_streams_csv_capped_as_one_logged_read(client, paths_world, executive, monkeypatch):
-    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)  # of the mart's 3 rows
     client.force_login(executive)
     response = client.get(reverse("admin:warehouse_table_export", args=[MART]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith(f'attachment; filename="{MART}-')
-    assert response["X-Export-Capped"] == "2"
+    assert response["Content-Disposition"].endswith('-first-2-rows-only.csv"')
+    assert response["X-Result-Truncated"] == "2"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 2 and {r["c_l4"] for r in rows} == {""}
     log = AccessLog.objects.get()
     assert (log.purpose, log.row_count) == ("export", 2)
+
+
+def test_an_export_of_exactly_the_cap_is_whole_and_not_cut(client, paths_world, executive, monkeypatch):
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 3)  # the mart's 3 rows
+    client.force_login(executive)
+    response = client.get(reverse("admin:warehouse_table_export", args=[MART]))
+    assert "X-Result-Truncated" not in response and "rows-only" not in response["Content-Disposition"]
+    assert len(list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))) == 3
+
+
+def test_the_preview_says_whether_the_table_holds_more_rows_than_shown(
+    client, paths_world, executive, monkeypatch
+):
+    client.force_login(executive)
+    url = reverse("admin:warehouse_table_preview", args=[MART])
+    whole = client.get(url).content.decode()
+    assert "All 3 rows you may read" in whole and "more rows than shown" not in whole
+    monkeypatch.setattr(views, "PREVIEW_ROWS", 2)
+    cut = client.get(url).content.decode()
+    assert "The first 2 rows as you may read them" in cut and "the table holds more rows than shown" in cut
+    assert "confidential-3" not in cut  # the third row is not shown

@@ -120,6 +120,14 @@ def test_rows_are_limited_to_1000_unless_the_caller_asks_for_fewer(client, paths
     assert list(AccessLog.objects.order_by("pk").values_list("row_count", flat=True)) == [1_000, 5]
 
 
+def test_a_cut_result_says_so_and_a_whole_one_does_not(client, paths_world, executive):
+    client.force_login(executive)
+    cut = _post(client, {"table": MART, "limit": 2}).json()
+    assert (cut["row_count"], cut["truncated"]) == (2, True)
+    whole = _post(client, {"table": MART, "limit": 3}).json()
+    assert (whole["row_count"], whole["truncated"]) == (3, False)
+
+
 def test_the_request_id_is_kept_or_made_and_returned_and_logged(client, paths_world, executive):
     client.force_login(executive)
     given = _post(client, {"table": MART, "limit": 1}, **{"X-Request-ID": "gw-7f3a"})

@@ -1,5 +1,7 @@
-"""Each default role x each level x each path: exactly the intended columns and rows, masked as
-intended, and exactly one access log row per read with the path's purpose.
+"""Each default role x each level x each path, on DuckDB and on the BigQuery emulator: exactly the
+intended columns and rows, masked as intended, and exactly one access log row per read with the
+path's purpose. The BigQuery half needs BIGQUERY_EMULATOR_HOST (`. .ci/bqemulator.sh`): skipped
+without it, failed under REQUIRE_SERVICES=1.
 
 One read per (role, path) returns every level's column at once; `_assert_levels` checks each
 level's column separately (L0-L2 in clear at the default clearance L2, L3 keyed hash, L4 and
@@ -14,12 +16,14 @@ import pytest
 from django.urls import reverse
 
 from warehouse.reads.models import AccessLog, PhiColumnDailyAccess
-from warehouse.reads.tests.paths_world import (  # noqa: F401  (paths_world_fixture: the fixture)
+from warehouse.reads.tests.paths_world import (  # noqa: F401  (the *_fixture names: the fixtures)
     LEVEL_COLUMNS,
     MART,
     ROWS,
     TENANT_OF_CUSTOMER,
     grant_dataset,
+    paths_bigquery_project_fixture,
+    paths_world_bigquery_fixture,
     paths_world_fixture,
     token,
 )
@@ -43,6 +47,12 @@ PATHS = {
     "preview": AccessLog.Purpose.PREVIEW,
     "export": AccessLog.Purpose.EXPORT,
 }
+
+
+@pytest.fixture(params=["duckdb", pytest.param("bigquery", marks=pytest.mark.services("bigquery"))])
+def world(request):
+    """The paths world on each engine; returns the mart's Dataset."""
+    return request.getfixturevalue("paths_world" if request.param == "duckdb" else "paths_world_bigquery")
 
 
 def _expected(column, row):
@@ -93,10 +103,10 @@ def _assert_levels(path, rows, masked, expected_ids):
 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("persona", READERS)
-def test_role_level_path(request, client, paths_world, compliance_officer, persona, path):
+def test_role_level_path(request, client, world, compliance_officer, persona, path):
     user = request.getfixturevalue(persona.removesuffix("_granted"))
     if persona == "auditor_granted":
-        grant_dataset(user, paths_world, actor=compliance_officer)
+        grant_dataset(user, world, actor=compliance_officer)
     client.force_login(user)
     phi_before = PhiColumnDailyAccess.objects.count()
 
@@ -108,7 +118,8 @@ def test_role_level_path(request, client, paths_world, compliance_officer, perso
         return
     assert len(logged) == 1
     log = logged[0]
-    assert (log.purpose, log.datasets) == (PATHS[path], [MART])
+    engine = request.node.callspec.params["world"]
+    assert (log.purpose, log.datasets, log.engine) == (PATHS[path], [MART], engine)
     if READERS[persona] is None:
         assert status == 403
         assert log.outcome == AccessLog.Outcome.DENIED and "may not read" in log.message

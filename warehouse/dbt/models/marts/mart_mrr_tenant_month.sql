@@ -38,6 +38,7 @@ framed as (
 )
 select
     tenant_id,
+    {{ token_column('tenant_id') }},
     month_start,
     previous_mrr,
     mrr,

@@ -31,6 +31,7 @@ orders as (
 )
 select
     o.*,
+    {{ token_column('work_order_id') }},
     case when completed_at is not null then 'completed' when cancelled_at is not null then 'cancelled'
         when started_at is not null then 'in_progress' else 'open' end as state,
     {{ hours_between('started_at', 'completed_at') }} as cycle_hours,
