@@ -8,15 +8,16 @@ rolled up, so their marts store a period column per grain and are queried at tha
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reporting.cache import cached_read
+from reporting.freshness import Freshness, current_freshness
 from reporting.metric_layer import GRAINS, Grain, Metric, metric_layer
 from warehouse.reads.models import AccessLog
 from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
-from warehouse.reads.service import governed_read
 
 
 class MetricQueryError(ReadInvalid):
@@ -36,9 +37,19 @@ class Series:
     grain: Grain
     dimension: str | None
     points: tuple[Point, ...]
+    freshness: Freshness = field(default_factory=lambda: Freshness(run_id=None))  # the run behind them
+    cached: bool = False  # served from the metric cache of that run (the read is logged either way)
+    masked: dict = field(default_factory=dict)  # column -> masking method, as the read path applied
 
     def segments(self) -> list:
         return sorted({p.segment for p in self.points}, key=lambda s: (s is None, str(s)))
+
+    def periods(self) -> list[date]:
+        return sorted({p.period for p in self.points})
+
+    def value(self, period: date, segment=None):
+        """The value at `period` (and `segment`); None where nothing was measured."""
+        return next((p.value for p in self.points if p.period == period and p.segment == segment), None)
 
 
 def period_start(day: date, grain: Grain) -> date:
@@ -73,9 +84,18 @@ def metric_series(
         filters=_filters(metric, time_column, grain, start, end, where),
         order_by=(time_column,),
     )
-    rows = governed_read(user=user, purpose=purpose, query=query, request_id=request_id).data.to_pylist()
-    points = _roll_up(metric, rows, time_column, grain, dimension)
-    return Series(metric=metric, grain=grain, dimension=dimension, points=tuple(points))
+    freshness = current_freshness()
+    read = cached_read(user=user, query=query, purpose=purpose, freshness=freshness, request_id=request_id)
+    points = _roll_up(metric, read.rows, time_column, grain, dimension)
+    return Series(
+        metric=metric,
+        grain=grain,
+        dimension=dimension,
+        points=tuple(points),
+        freshness=freshness,
+        cached=read.cached,
+        masked=read.masked,
+    )
 
 
 def _check(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
