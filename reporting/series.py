@@ -8,7 +8,7 @@ rolled up, so their marts store a period column per grain and are queried at tha
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -74,9 +74,40 @@ def metric_series(
 ) -> Series:
     """The metric per period (and per `dimension` value), from `start` to `end` inclusive."""
     metric = metric_layer().get(metric) if isinstance(metric, str) else metric
+    series, _ = _read(metric, grain, dimension, start, end, where or {}, user, purpose, request_id)
+    return series
+
+
+def metric_breakdown(
+    *,
+    user,
+    metric: str | Metric,
+    dimension: str,
+    grain: Grain = "month",
+    start: date | None = None,
+    end: date | None = None,
+    where: dict[str, Any] | None = None,
+    purpose: str = AccessLog.Purpose.DASHBOARD,
+    request_id: str = "",
+) -> tuple[Series, Series]:
+    """The metric per `dimension` value and its total, from one read: the total of a sum is the
+    sum of the segments, of a ratio the ratio of their summed parts. Quantiles cannot be combined
+    from segments, so their total is a second read."""
+    metric = metric_layer().get(metric) if isinstance(metric, str) else metric
     where = where or {}
+    if not dimension:
+        raise MetricQueryError("A breakdown needs a dimension.")
+    by_segment, rows = _read(metric, grain, dimension, start, end, where, user, purpose, request_id)
+    if not metric.rolls_up:
+        total, _ = _read(metric, grain, None, start, end, where, user, purpose, request_id)
+        return by_segment, total
+    points = _roll_up(metric, rows, _time_column(metric, grain), grain, None)
+    return by_segment, replace(by_segment, dimension=None, points=tuple(points))
+
+
+def _read(metric: Metric, grain, dimension, start, end, where, user, purpose, request_id):
     _check(metric, grain, dimension, where)
-    time_column = metric.time["month"] if metric.rolls_up else metric.time[grain]
+    time_column = _time_column(metric, grain)
     query = ReadQuery(
         table=metric.mart,
         columns=(time_column, *((dimension,) if dimension else ())),
@@ -86,16 +117,20 @@ def metric_series(
     )
     freshness = current_freshness()
     read = cached_read(user=user, query=query, purpose=purpose, freshness=freshness, request_id=request_id)
-    points = _roll_up(metric, read.rows, time_column, grain, dimension)
-    return Series(
+    series = Series(
         metric=metric,
         grain=grain,
         dimension=dimension,
-        points=tuple(points),
+        points=tuple(_roll_up(metric, read.rows, time_column, grain, dimension)),
         freshness=freshness,
         cached=read.cached,
         masked=read.masked,
     )
+    return series, read.rows
+
+
+def _time_column(metric: Metric, grain: Grain) -> str:
+    return metric.time["month"] if metric.rolls_up else metric.time[grain]
 
 
 def _check(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
