@@ -101,18 +101,18 @@ def metric_breakdown(
     if not metric.rolls_up:
         total, _ = _read(metric, grain, None, start, end, where, user, purpose, request_id)
         return by_segment, total
-    points = _roll_up(metric, rows, _time_column(metric, grain), grain, None)
+    points = _roll_up(metric, rows, time_column_of(metric, grain), grain, None)
     return by_segment, replace(by_segment, dimension=None, points=tuple(points))
 
 
 def _read(metric: Metric, grain, dimension, start, end, where, user, purpose, request_id):
-    _check(metric, grain, dimension, where)
-    time_column = _time_column(metric, grain)
+    check_request(metric, grain, dimension, where)
+    time_column = time_column_of(metric, grain)
     query = ReadQuery(
         table=metric.mart,
         columns=(time_column, *((dimension,) if dimension else ())),
         aggregates=_aggregates(metric),
-        filters=_filters(metric, time_column, grain, start, end, where),
+        filters=metric_filters(metric, time_column, grain, start, end, where),
         order_by=(time_column,),
     )
     freshness = current_freshness()
@@ -129,11 +129,11 @@ def _read(metric: Metric, grain, dimension, start, end, where, user, purpose, re
     return series, read.rows
 
 
-def _time_column(metric: Metric, grain: Grain) -> str:
+def time_column_of(metric: Metric, grain: Grain) -> str:
     return metric.time["month"] if metric.rolls_up else metric.time[grain]
 
 
-def _check(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
+def check_request(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
     if grain not in GRAINS:
         raise MetricQueryError(f"Unknown grain {grain!r}; use month, quarter or year.")
     if not metric.rolls_up and grain not in metric.time:
@@ -151,7 +151,7 @@ def _aggregates(metric: Metric) -> tuple[Aggregate, ...]:
     return (Aggregate(metric.measure, metric.columns[0], "value"),)
 
 
-def _filters(metric: Metric, time_column, grain, start, end, where) -> tuple[Filter, ...]:
+def metric_filters(metric: Metric, time_column, grain, start, end, where) -> tuple[Filter, ...]:
     filters = [Filter(f["column"], f.get("op", "="), f.get("value")) for f in metric.filters]
     for column, value in where.items():
         filters.append(
