@@ -7,11 +7,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from reporting.dashboards import dashboard, dashboards_for
+from reporting.metric_views import metric_urls
 
 
 def admin_urls(site) -> list:
     return [
         path("dashboards/<slug:slug>/", site.admin_view(dashboard_view(site)), name="reporting_dashboard"),
+        *metric_urls(site),
     ]
 
 

@@ -1,0 +1,31 @@
+"""Metric values as readers expect them: dollars, percentages, counts, hours, tokens."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def metric_value(value, unit: str) -> str:
+    """`{{ point.value|metric_value:metric.unit }}`; an em dash where nothing was measured."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{float(value) * 100:.1f} %"
+    if unit == "usd":
+        return f"${Decimal(value):,.0f}"
+    if unit == "hours":
+        return f"{float(value):,.1f} h"
+    return f"{value:,}"
+
+
+@register.filter
+def metric_change(change, unit: str) -> str:
+    """A Change as +4.5 % (or +1.2 pp for a percentage metric); an em dash without a base."""
+    if change is None:
+        return "—"
+    if unit == "percent":
+        return "—" if change.difference is None else f"{float(change.difference) * 100:+.1f} pp"
+    return "—" if change.relative is None else f"{change.relative * 100:+.1f} %"
