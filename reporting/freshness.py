@@ -37,7 +37,7 @@ class Freshness:
 
     def __str__(self) -> str:
         if self.run_id is None:
-            return "No warehouse run has built the marts yet."
+            return "No warehouse run has built the marts yet"
         return f"Warehouse run #{self.run_id} ({self.job}), finished {self.finished_at:%Y-%m-%d %H:%M} UTC"
 
 

@@ -29,3 +29,27 @@ def metric_change(change, unit: str) -> str:
     if unit == "percent":
         return "—" if change.difference is None else f"{float(change.difference) * 100:+.1f} pp"
     return "—" if change.relative is None else f"{change.relative * 100:+.1f} %"
+
+
+UNIT_LABELS = {
+    "usd": "US dollars",
+    "percent": "Percent",
+    "count": "Count",
+    "hours": "Hours",
+    "tokens": "Tokens",
+}
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    return UNIT_LABELS.get(unit, unit)
+
+
+@register.filter
+def period_label(period, grain: str) -> str:
+    """2026-03 for a month, 2026 Q1 for a quarter, 2026 for a year."""
+    if grain == "year":
+        return f"{period.year}"
+    if grain == "quarter":
+        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+    return f"{period:%Y-%m}"
