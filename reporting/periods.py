@@ -36,7 +36,7 @@ class Change:
 
     @property
     def difference(self):
-        """value - previous (percentage points for a percentage metric, times 100)."""
+        """value - previous (for a percentage metric a fraction: times 100 it is percentage points)."""
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
