@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from reporting.links import metric_rows_url
+
 register = template.Library()
 
 
@@ -53,3 +55,9 @@ def period_label(period, grain: str) -> str:
     if grain == "quarter":
         return f"{period.year} Q{(period.month - 1) // 3 + 1}"
     return f"{period:%Y-%m}"
+
+
+@register.simple_tag
+def metric_rows_link(name: str, period, grain: str = "month", **where) -> str:
+    """`{% metric_rows_link "arr" point.period "quarter" tier="enterprise" %}`: the drill-down URL."""
+    return metric_rows_url(name, period, grain, **where)

@@ -43,3 +43,16 @@ def test_the_limit_truncates_and_says_so(marts_world, executive):
     assert (len(rows.rows), rows.truncated) == (3, True)
     with pytest.raises(MetricQueryError, match="between 1 and 1000"):
         metric_rows(user=executive, metric="sla_compliance", period=Q1, limit=0)
+
+
+def test_a_dashboard_link_opens_the_rows_of_that_number(marts_world, client, executive):
+    from reporting.links import metric_rows_url
+
+    client.force_login(executive)
+    url = metric_rows_url("work_orders_completed", Q1, "quarter", tier=["enterprise", "starter"], tenant_id=2)
+    assert url == (
+        "/admin/metrics/work_orders_completed/rows/?period=2026-01-01&grain=quarter"
+        "&tier=enterprise&tier=starter&tenant_id=2"
+    )
+    page = client.get(url).content.decode()
+    assert "2 rows" in page and "tenant_id = 2" in page
