@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("catalog.api.lineage_urls")),
     path("api/v1/warehouse/", include("warehouse.reads.urls")),
+    path("api/v1/reporting/", include("reporting.urls")),
     path("portal/", include("portal.auditor.urls")),  # auditor portal (issue 8)
 ]

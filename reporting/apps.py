@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "Reporting"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from reporting import checks  # noqa: F401 - registers the metric layer's system check
+        from reporting.freshness import run_finished
+        from warehouse.models import JobRun
+
+        # Cache glue, not business flow (docs/reporting.md): a finished run retires the freshness answer.
+        post_save.connect(run_finished, sender=JobRun, dispatch_uid="reporting.freshness.run_finished")

@@ -8,15 +8,16 @@ rolled up, so their marts store a period column per grain and are queried at tha
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reporting.cache import cached_read
+from reporting.freshness import Freshness, current_freshness
 from reporting.metric_layer import GRAINS, Grain, Metric, metric_layer
 from warehouse.reads.models import AccessLog
 from warehouse.reads.query import Aggregate, Filter, ReadInvalid, ReadQuery
-from warehouse.reads.service import governed_read
 
 
 class MetricQueryError(ReadInvalid):
@@ -36,9 +37,19 @@ class Series:
     grain: Grain
     dimension: str | None
     points: tuple[Point, ...]
+    freshness: Freshness = field(default_factory=lambda: Freshness(run_id=None))  # the run behind them
+    cached: bool = False  # served from the metric cache of that run (the read is logged either way)
+    masked: dict = field(default_factory=dict)  # column -> masking method, as the read path applied
 
     def segments(self) -> list:
         return sorted({p.segment for p in self.points}, key=lambda s: (s is None, str(s)))
+
+    def periods(self) -> list[date]:
+        return sorted({p.period for p in self.points})
+
+    def value(self, period: date, segment=None):
+        """The value at `period` (and `segment`); None where nothing was measured."""
+        return next((p.value for p in self.points if p.period == period and p.segment == segment), None)
 
 
 def period_start(day: date, grain: Grain) -> date:
@@ -63,22 +74,66 @@ def metric_series(
 ) -> Series:
     """The metric per period (and per `dimension` value), from `start` to `end` inclusive."""
     metric = metric_layer().get(metric) if isinstance(metric, str) else metric
+    series, _ = _read(metric, grain, dimension, start, end, where or {}, user, purpose, request_id)
+    return series
+
+
+def metric_breakdown(
+    *,
+    user,
+    metric: str | Metric,
+    dimension: str,
+    grain: Grain = "month",
+    start: date | None = None,
+    end: date | None = None,
+    where: dict[str, Any] | None = None,
+    purpose: str = AccessLog.Purpose.DASHBOARD,
+    request_id: str = "",
+) -> tuple[Series, Series]:
+    """The metric per `dimension` value and its total, from one read: the total of a sum is the
+    sum of the segments, of a ratio the ratio of their summed parts. Quantiles cannot be combined
+    from segments, so their total is a second read."""
+    metric = metric_layer().get(metric) if isinstance(metric, str) else metric
     where = where or {}
-    _check(metric, grain, dimension, where)
-    time_column = metric.time["month"] if metric.rolls_up else metric.time[grain]
+    if not dimension:
+        raise MetricQueryError("A breakdown needs a dimension.")
+    by_segment, rows = _read(metric, grain, dimension, start, end, where, user, purpose, request_id)
+    if not metric.rolls_up:
+        total, _ = _read(metric, grain, None, start, end, where, user, purpose, request_id)
+        return by_segment, total
+    points = _roll_up(metric, rows, time_column_of(metric, grain), grain, None)
+    return by_segment, replace(by_segment, dimension=None, points=tuple(points))
+
+
+def _read(metric: Metric, grain, dimension, start, end, where, user, purpose, request_id):
+    check_request(metric, grain, dimension, where)
+    time_column = time_column_of(metric, grain)
     query = ReadQuery(
         table=metric.mart,
         columns=(time_column, *((dimension,) if dimension else ())),
         aggregates=_aggregates(metric),
-        filters=_filters(metric, time_column, grain, start, end, where),
+        filters=metric_filters(metric, time_column, grain, start, end, where),
         order_by=(time_column,),
     )
-    rows = governed_read(user=user, purpose=purpose, query=query, request_id=request_id).data.to_pylist()
-    points = _roll_up(metric, rows, time_column, grain, dimension)
-    return Series(metric=metric, grain=grain, dimension=dimension, points=tuple(points))
+    freshness = current_freshness()
+    read = cached_read(user=user, query=query, purpose=purpose, freshness=freshness, request_id=request_id)
+    series = Series(
+        metric=metric,
+        grain=grain,
+        dimension=dimension,
+        points=tuple(_roll_up(metric, read.rows, time_column, grain, dimension)),
+        freshness=freshness,
+        cached=read.cached,
+        masked=read.masked,
+    )
+    return series, read.rows
 
 
-def _check(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
+def time_column_of(metric: Metric, grain: Grain) -> str:
+    return metric.time["month"] if metric.rolls_up else metric.time[grain]
+
+
+def check_request(metric: Metric, grain: str, dimension: str | None, where: dict) -> None:
     if grain not in GRAINS:
         raise MetricQueryError(f"Unknown grain {grain!r}; use month, quarter or year.")
     if not metric.rolls_up and grain not in metric.time:
@@ -96,7 +151,7 @@ def _aggregates(metric: Metric) -> tuple[Aggregate, ...]:
     return (Aggregate(metric.measure, metric.columns[0], "value"),)
 
 
-def _filters(metric: Metric, time_column, grain, start, end, where) -> tuple[Filter, ...]:
+def metric_filters(metric: Metric, time_column, grain, start, end, where) -> tuple[Filter, ...]:
     filters = [Filter(f["column"], f.get("op", "="), f.get("value")) for f in metric.filters]
     for column, value in where.items():
         filters.append(

@@ -8,6 +8,7 @@ from django.urls import path
 
 from reporting.chart_views import chart_csv_view
 from reporting.dashboards import dashboard, dashboards_for
+from reporting.metric_views import metric_urls
 
 
 def admin_urls(site) -> list:
@@ -18,6 +19,7 @@ def admin_urls(site) -> list:
             site.admin_view(chart_csv_view),
             name="reporting_chart_csv",
         ),
+        *metric_urls(site),
     ]
 
 

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reporting import api
+
+app_name = "reporting-api"
+
+urlpatterns = [
+    path("metrics/", api.MetricListView.as_view(), name="metric-list"),
+    path("metrics/<slug:name>/", api.MetricDetailView.as_view(), name="metric-detail"),
+    path("metrics/<slug:name>/series/", api.MetricSeriesView.as_view(), name="metric-series"),
+    path("dashboards/", api.DashboardListView.as_view(), name="dashboard-list"),
+]
