@@ -8,6 +8,7 @@ masked in the SQL).
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,10 +21,11 @@ from governance.quality import evaluate
 from governance.quality.compile import FAILING_ROW_TYPES, CheckDefinitionError, Compiler, Spec
 from governance.quality.evaluate import Verdict
 from warehouse import config
-from warehouse.engine import EngineError
+from warehouse.engine import EngineError, quote_identifier
 from warehouse.reads.masking import mask_sql
 
 FAILURES = (EngineError, CheckDefinitionError)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -129,3 +131,20 @@ def _plain(value):
     if isinstance(value, bytes):
         return value.hex()
     return value
+
+
+def monthly_series(columns: dict[str, tuple[str, str]], *, before: date) -> dict[str, dict[date, float]]:
+    """Key → {month_start: value} of a monthly mart's column (`columns`: key → (relation, column)),
+    months before `before` only; a mart that cannot be read is left out (and logged)."""
+    dialect, out = settings.WAREHOUSE_BACKEND, {}
+    with config.engine() as engine:
+        for key, (relation, column) in columns.items():
+            value = quote_identifier(column, dialect)
+            sql = f"select month_start, {value} as v from {relation} where month_start < $before"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+            try:
+                rows = engine.query(sql, {"before": before}).to_pylist()
+            except EngineError as exc:
+                logger.warning("Metric %s: cannot read %s: %s", key, relation, exc)
+                continue
+            out[key] = {r["month_start"]: float(r["v"]) for r in rows if r["v"] is not None}
+    return out
