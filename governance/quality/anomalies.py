@@ -201,14 +201,15 @@ def metric_series(*, metric: str, subject: str, since: date) -> dict[date, float
 
 
 def anomalies_detect(*, day: date, lookback_days: int = 1) -> list[MetricAnomaly]:
-    """Judge the last `lookback_days` up to `day` of every daily metric, and the last complete
-    month of every monthly one; record new anomalies once."""
+    """Judge the last `lookback_days` up to `day` of every daily metric, and of every monthly one
+    the last complete month and the months starting in those days; record new anomalies once."""
     days = [day - timedelta(days=n) for n in range(lookback_days)]
     last_month = month_shift(day.replace(day=1), -1)
+    months = sorted({last_month} | {d for d in days if d.day == 1 and d < day.replace(day=1)})
     recorded = []
-    for (metric, subject), judged in _judged_series(days, last_month):
+    for (metric, subject), judged in _judged_series(days, months):
         monthly = metric in MONTHLY_METRICS
-        since = month_shift(last_month, -24) if monthly else min(days) - timedelta(weeks=2 * WINDOW_WEEKS)
+        since = month_shift(months[0], -24) if monthly else min(days) - timedelta(weeks=2 * WINDOW_WEEKS)
         series = metric_series(metric=metric, subject=subject, since=since)
         findings = detect_monthly(series, months=judged) if monthly else detect(series, days=judged)
         for finding in findings:
@@ -221,14 +222,14 @@ def anomalies_detect(*, day: date, lookback_days: int = 1) -> list[MetricAnomaly
     return recorded
 
 
-def _judged_series(days: list[date], last_month: date):
-    """(metric, subject) → the days to judge: the given days, or the last month for monthly ones."""
+def _judged_series(days: list[date], months: list[date]):
+    """(metric, subject) → the days to judge: the given days, or the given months for monthly ones."""
     daily = MetricPoint.objects.filter(day__in=days).exclude(metric__in=MONTHLY_METRICS)
-    monthly = MetricPoint.objects.filter(day=last_month, metric__in=MONTHLY_METRICS)
+    monthly = MetricPoint.objects.filter(day__in=months, metric__in=MONTHLY_METRICS)
     for metric, subject in daily.values_list("metric", "subject").distinct():
         yield (metric, subject), days
     for metric, subject in monthly.values_list("metric", "subject").distinct():
-        yield (metric, subject), [last_month]
+        yield (metric, subject), months
 
 
 @transaction.atomic

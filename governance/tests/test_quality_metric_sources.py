@@ -8,7 +8,14 @@ import time_machine
 
 from catalog.models import Dataset
 from governance.models import CheckResult, MetricAnomaly, MetricPoint, QualityCheck
-from governance.quality.anomalies import THRESHOLD, detect, detect_monthly, month_shift
+from governance.quality.anomalies import (
+    THRESHOLD,
+    anomalies_detect,
+    detect,
+    detect_monthly,
+    metric_points_record,
+    month_shift,
+)
 from governance.tasks import detect_metric_anomalies
 from warehouse.engine import EngineConfig, get_engine
 
@@ -180,3 +187,10 @@ def test_null_ratios_come_from_the_not_null_checks_results_and_a_jump_is_flagged
         0.09,
     )
     assert MetricAnomaly.objects.get().day == day
+
+
+def test_a_longer_lookback_judges_every_month_starting_in_it(marts):
+    metric_points_record(day=date(2026, 11, 3))
+    assert anomalies_detect(day=date(2027, 1, 3)) == []  # December is not in the mart
+    (found,) = anomalies_detect(day=date(2027, 1, 3), lookback_days=120)
+    assert (found.metric, found.day) == ("mrr", marts)
