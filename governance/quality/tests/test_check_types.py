@@ -169,3 +169,14 @@ def test_unique_counts_repeats_exactly_on_every_path(shop, settings, values, rep
     add_check(dataset, "unique", column="k")
     (result,) = quality_checks_run(datasets=[dataset], now=NOW)
     assert (result.failing_count, result.status) == (repeated, Status.PASS if repeated == 0 else Status.FAIL)
+
+
+def test_referential_counts_each_orphan_once_when_the_target_repeats_keys(shop, settings):
+    with get_engine(EngineConfig(duckdb_path=settings.WAREHOUSE_DUCKDB_PATH)) as engine:
+        engine.execute("create table good.repeated as select * from (values (1), (1), (2), (2)) t(id)")
+    catalogue("warehouse.good.repeated", "curated")
+    check = add_check(
+        shop["good", "orders"], "referential", params={"to": "good.repeated", "to_column": "id"}
+    )
+    (result,) = quality_checks_run(datasets=[shop["good", "orders"]], now=NOW)
+    assert (result.quality_check, result.failing_count) == (check, 1)  # customer 3; customers 1 and 2 match
