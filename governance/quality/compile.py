@@ -13,9 +13,9 @@ range is known (`bounds`, from a min/max query that DuckDB answers from its stat
 with a bitmap of its values, exact and about 15x faster than hashing them (10M ids: 0.09 s against
 1.4 s); any other column gets `count(distinct …)` in a query of its own, because beside the other
 aggregates it takes DuckDB off its fast path (10M rows under load: 17-21 s together, 2.2 s +
-7-9 s apart; benchmarks/README.md). Referential integrity and custom SQL read other tables or
-queries of their own, so each is one more query. Values are bound parameters; names go through
-the engine's identifier quoting.
+7-9 s apart, with the first version of benchmarks/quality_checks.py). Referential integrity and
+custom SQL read other tables or queries of their own, so each is one more query. Values are bound
+parameters; names go through the engine's identifier quoting.
 """
 
 from __future__ import annotations
