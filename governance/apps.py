@@ -42,6 +42,7 @@ class GovernanceConfig(AppConfig):
         # Data quality: check definitions and SLAs are audited; results and scores are written once.
         register(models.QualityCheck)
         register(models.QualitySla)
+        from governance.quality import metric_sources  # noqa: F401 - registers the mart and null-ratio metrics
         from governance.quality.gate import QualityGate
         from warehouse.hooks import register_quality_gate
 

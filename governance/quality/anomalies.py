@@ -14,12 +14,20 @@ judged once `MIN_HISTORY` same weekdays and four weeks of residuals lie before i
 
 False positives, measured on a year of generated daily volumes (weekday rhythm, 5 % noise, ten
 seeds): 0.3 % of days; bound asserted in governance/tests/test_quality_anomalies.py.
+
+Monthly metrics (MRR, SLA compliance, tokens used: one value per month from the marts) have no
+weekday and usually a trend, so `detect_monthly` compares a month with the previous
+`MONTHLY_WINDOW` months each carried forward by the median month-over-month growth of the half
+year before (the median of those projections, so one odd month does not move it), and scales by
+the out-of-sample residuals of the `MONTHLY_SPREAD_MONTHS` months before. False positives on ten
+years of generated months (trend, noise): bound asserted in test_quality_metric_sources.py.
 """
 
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +44,12 @@ MIN_HISTORY = 4
 MIN_RESIDUALS = 28
 MIN_RELATIVE_SPREAD = 0.01
 MAD_TO_SIGMA = 0.6745
+
+
+MONTHLY_WINDOW = 3
+MONTHLY_GROWTH_MONTHS = 6
+MONTHLY_SPREAD_MONTHS = 12
+MONTHLY_MIN_RESIDUALS = 6
 
 
 @dataclass(frozen=True)
@@ -86,15 +100,54 @@ def detect(series: dict[date, float], *, days: Iterable[date] | None = None, per
     return findings
 
 
+def month_shift(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _expected_month(series: dict[date, float], month: date) -> float | None:
+    """Median of the last `MONTHLY_WINDOW` months, each carried forward by the median growth."""
+    earlier = [series.get(month_shift(month, -k)) for k in range(MONTHLY_GROWTH_MONTHS + 2)]
+    recent = earlier[1 : MONTHLY_WINDOW + 1]
+    if None in recent:
+        return None
+    ratios = [a / b for a, b in pairwise(earlier[1:]) if a is not None and b and b > 0]
+    rate = statistics.median(ratios) if len(ratios) >= MONTHLY_WINDOW else 1.0
+    return statistics.median(value * rate**k for k, value in enumerate(recent, start=1))
+
+
+def detect_monthly(series: dict[date, float], *, months: Iterable[date] | None = None,
+                   threshold: float = THRESHOLD) -> list[Finding]:  # fmt: skip
+    """The anomalous months of a monthly series keyed by the first day of each month."""
+    expected = {m: _expected_month(series, m) for m in series}
+    findings = []
+    for month in sorted(months if months is not None else series):
+        if month not in series or expected.get(month) is None:
+            continue
+        before = (month_shift(month, -k) for k in range(1, MONTHLY_SPREAD_MONTHS + 1))
+        residuals = [_residual(series[m], expected[m]) for m in before if expected.get(m) is not None]
+        if len(residuals) < MONTHLY_MIN_RESIDUALS:
+            continue
+        spread = max(statistics.median(abs(r) for r in residuals), MIN_RELATIVE_SPREAD)
+        score = MAD_TO_SIGMA * _residual(series[month], expected[month]) / spread
+        if abs(score) > threshold:
+            findings.append(Finding(month, series[month], expected[month], score))
+    return findings
+
+
 # --- Recording metrics and anomalies ------------------------------------------------------------
 
-MetricSource = Callable[[date], Iterable[tuple[str, str, float]]]
+MetricSource = Callable[[date], Iterable[tuple]]
 _SOURCES: list[MetricSource] = []
+MONTHLY_METRICS: set[str] = set()  # judged month by month (`detect_monthly`), not day by day
 
 
-def register_metric_source(source: MetricSource) -> MetricSource:
-    """Add a source of (metric, subject, value) for a day; apps above governance register theirs."""
+def register_metric_source(source: MetricSource, *, monthly: Iterable[str] = ()) -> MetricSource:
+    """Add a source of (metric, subject, value) for a day, or (metric, subject, value, day) for
+    other days (a monthly mart yields each month's first day); apps above governance register
+    theirs. `monthly`: the source's metrics that have one value a month."""
     _SOURCES.append(source)
+    MONTHLY_METRICS.update(monthly)
     return source
 
 
@@ -120,16 +173,26 @@ def job_rows_written(day: date):
 
 
 def metric_points_record(*, day: date) -> int:
-    """Store every source's values for `day`; running it again replaces that day's values."""
-    count = 0
+    """Store every source's values for `day` (or the days they name); a re-run replaces them."""
+    points = {}
+    for source in _SOURCES:
+        for metric, subject, value, *on in source(day):
+            points[metric, subject, on[0] if on else day] = value
     with transaction.atomic():
-        for source in _SOURCES:
-            for metric, subject, value in source(day):
-                MetricPoint.objects.update_or_create(
-                    metric=metric, subject=subject, day=day, defaults={"value": value}
-                )
-                count += 1
-    return count
+        existing = MetricPoint.objects.filter(
+            metric__in={m for m, _, _ in points}, day__in={d for _, _, d in points}
+        )
+        known = {(p.metric, p.subject, p.day): p for p in existing if (p.metric, p.subject, p.day) in points}
+        changed = [p for key, p in known.items() if p.value != points[key]]
+        for point in changed:
+            point.value = points[point.metric, point.subject, point.day]
+        MetricPoint.objects.bulk_update(changed, ["value"])
+        MetricPoint.objects.bulk_create(
+            MetricPoint(metric=m, subject=s, day=d, value=v)
+            for (m, s, d), v in points.items()
+            if (m, s, d) not in known
+        )
+    return len(points)
 
 
 def metric_series(*, metric: str, subject: str, since: date) -> dict[date, float]:
@@ -138,13 +201,18 @@ def metric_series(*, metric: str, subject: str, since: date) -> dict[date, float
 
 
 def anomalies_detect(*, day: date, lookback_days: int = 1) -> list[MetricAnomaly]:
-    """Judge the last `lookback_days` up to `day` of every metric; record new anomalies once."""
+    """Judge the last `lookback_days` up to `day` of every daily metric, and of every monthly one
+    the last complete month and the months starting in those days; record new anomalies once."""
     days = [day - timedelta(days=n) for n in range(lookback_days)]
-    since = min(days) - timedelta(weeks=2 * WINDOW_WEEKS)  # residuals need their own history
-    pairs = MetricPoint.objects.filter(day__in=days).values_list("metric", "subject").distinct()
+    last_month = month_shift(day.replace(day=1), -1)
+    months = sorted({last_month} | {d for d in days if d.day == 1 and d < day.replace(day=1)})
     recorded = []
-    for metric, subject in pairs:
-        for finding in detect(metric_series(metric=metric, subject=subject, since=since), days=days):
+    for (metric, subject), judged in _judged_series(days, months):
+        monthly = metric in MONTHLY_METRICS
+        since = month_shift(months[0], -24) if monthly else min(days) - timedelta(weeks=2 * WINDOW_WEEKS)
+        series = metric_series(metric=metric, subject=subject, since=since)
+        findings = detect_monthly(series, months=judged) if monthly else detect(series, days=judged)
+        for finding in findings:
             anomaly, created = MetricAnomaly.objects.get_or_create(
                 metric=metric, subject=subject, day=finding.day,
                 defaults={"value": finding.value, "expected": finding.expected, "score": finding.score},
@@ -152,6 +220,16 @@ def anomalies_detect(*, day: date, lookback_days: int = 1) -> list[MetricAnomaly
             if created:
                 recorded.append(anomaly)
     return recorded
+
+
+def _judged_series(days: list[date], months: list[date]):
+    """(metric, subject) → the days to judge: the given days, or the given months for monthly ones."""
+    daily = MetricPoint.objects.filter(day__in=days).exclude(metric__in=MONTHLY_METRICS)
+    monthly = MetricPoint.objects.filter(day__in=months, metric__in=MONTHLY_METRICS)
+    for metric, subject in daily.values_list("metric", "subject").distinct():
+        yield (metric, subject), days
+    for metric, subject in monthly.values_list("metric", "subject").distinct():
+        yield (metric, subject), months
 
 
 @transaction.atomic

@@ -3,12 +3,19 @@
 Every check that can be answered by an aggregate becomes a few expressions of ONE select over the
 table, so a table is scanned once however many checks it has:
 
-    select count(*) as n, count("email") as c0, count(distinct "id") as d1,
+    select count(*) as n, count("email") as c0, count("id") as c1,
+           bit_count(bitstring_agg("id", $lo1, $hi1)) as d1,
            sum(case when "status" not in ($v2_0, $v2_1) then 1 else 0 end) as f2, max("ts") as x3
     from "cleansed"."stg_users"
 
-Referential integrity and custom SQL read other tables or queries of their own, so each is one
-more query. Values are bound parameters; names go through the engine's identifier quoting.
+Uniqueness is the expensive part (an exact distinct count). On DuckDB an integer column whose
+range is known (`bounds`, from a min/max query that DuckDB answers from its statistics) is counted
+with a bitmap of its values, exact and about 15x faster than hashing them (10M ids: 0.09 s against
+1.4 s); any other column gets `count(distinct …)` in a query of its own, because beside the other
+aggregates it takes DuckDB off its fast path (10M rows under load: 17-21 s together, 2.2 s +
+7-9 s apart, with the first version of benchmarks/quality_checks.py). Referential integrity and
+custom SQL read other tables or queries of their own, so each is one more query. Values are bound
+parameters; names go through the engine's identifier quoting.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass, field
 from warehouse.engine import quote_identifier
 
 SAMPLE_ROWS = 5
+BITMAP_MAX_RANGE = 1 << 26  # 64M values = an 8 MB bitmap per thread; wider ranges hash instead
 SCAN_TYPES = {"row_count", "volume_change", "not_null", "unique", "accepted_values", "range", "freshness"}
 FAILING_ROW_TYPES = {"not_null", "unique", "accepted_values", "range", "referential", "custom_sql"}
 
@@ -43,6 +51,7 @@ class Plan:
     scan_sql: str
     params: dict
     single: dict[int, tuple[str, dict]] = field(default_factory=dict)  # referential / custom SQL counts
+    distinct: dict[int, str] = field(default_factory=dict)  # unique check → its count(distinct) query
     invalid: dict[int, str] = field(default_factory=dict)  # check id → what is wrong with its definition
 
 
@@ -53,21 +62,46 @@ class Compiler:
     def q(self, name: str) -> str:
         return quote_identifier(name, self.dialect)
 
-    def plan(self, specs: list[Spec], related: dict[int, str] | None = None) -> Plan:
-        """`related`: check id → the quoted relation a referential check points at."""
+    def plan(
+        self,
+        specs: list[Spec],
+        related: dict[int, str] | None = None,
+        bounds: dict[int, tuple[int, int]] | None = None,
+    ) -> Plan:
+        """`related`: check id → the quoted relation a referential check points at; `bounds`: unique
+        check id → (min, max) of its integer column, counted with a bitmap (DuckDB only)."""
         select, params, single, invalid = ["count(*) as n"], {}, {}, {}
+        distinct: dict[int, str] = {}
         for spec in specs:
             try:
-                if spec.check_type in SCAN_TYPES:
+                if spec.check_type == "unique":
+                    select += self._unique(spec, params, (bounds or {}).get(spec.key), distinct)
+                elif spec.check_type in SCAN_TYPES:
                     select += self._aggregates(spec, params)
                 elif spec.check_type == "referential":
-                    orphans = self._orphan(spec, related)
-                    single[spec.key] = (f"select count(*) as f from {self.relation} as t where {orphans}", {})  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+                    single[spec.key] = (self._orphan_count(spec, related), {})
                 elif spec.check_type == "custom_sql":
                     single[spec.key] = (f"select count(*) as f from ({self.custom_query(spec)}) as q", {})  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
             except CheckDefinitionError as exc:  # one bad definition must not stop the table's others
                 invalid[spec.key] = str(exc)
-        return Plan(f"select {', '.join(select)} from {self.relation}", params, single, invalid)  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+        scan = f"select {', '.join(select)} from {self.relation}"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+        return Plan(scan, params, single=single, distinct=distinct, invalid=invalid)
+
+    def bounds_sql(self, specs: list[Spec]) -> str:
+        """min and max of the unique checks' columns (DuckDB answers from statistics, no scan)."""
+        parts = [f"min({self.q(s.column)}) as lo{s.key}, max({self.q(s.column)}) as hi{s.key}" for s in specs]
+        return f"select {', '.join(parts)} from {self.relation}"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+
+    def _unique(self, spec: Spec, params: dict, bounds, distinct: dict[int, str]) -> list[str]:
+        if not spec.column:
+            raise CheckDefinitionError("A unique check needs a column.")
+        c, k = self.q(spec.column), spec.key
+        low, high = bounds if bounds and None not in bounds else (None, None)
+        if low is not None and self.dialect == "duckdb" and high - low < BITMAP_MAX_RANGE:
+            params[f"lo{k}"], params[f"hi{k}"] = low, high
+            return [f"count({c}) as c{k}", f"bit_count(bitstring_agg({c}, $lo{k}, $hi{k})) as d{k}"]
+        distinct[k] = f"select count({c}) as c{k}, count(distinct {c}) as d{k} from {self.relation}"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+        return []
 
     def _aggregates(self, spec: Spec, params: dict) -> list[str]:
         k, col = spec.key, spec.column
@@ -78,15 +112,12 @@ class Compiler:
         c = self.q(col)
         if spec.check_type == "not_null":
             return [f"count({c}) as c{k}"]
-        if spec.check_type == "unique":
-            return [f"count({c}) as c{k}", f"count(distinct {c}) as d{k}"]
         if spec.check_type == "freshness":
             return [f"max({c}) as x{k}"]
-        return [
-            f"sum(case when {self.failing_predicate(spec, params)} then 1 else 0 end) as f{k}",
-            f"min({c}) as lo{k}",
-            f"max({c}) as hi{k}",
-        ]
+        failing = f"sum(case when {self.failing_predicate(spec, params)} then 1 else 0 end) as f{k}"
+        if spec.check_type == "accepted_values":  # min/max of text costs a third of the scan, says little
+            return [failing]
+        return [failing, f"min({c}) as lo{k}", f"max({c}) as hi{k}"]
 
     def failing_predicate(self, spec: Spec, params: dict, related: dict[int, str] | None = None) -> str:
         """A condition true for the table's failing rows (alias `t` where a subquery needs it)."""
@@ -127,6 +158,17 @@ class Compiler:
         c = f"t.{self.q(spec.column)}"
         return (
             f"{c} is not null and not exists (select 1 from {target} as r where r.{self.q(to_column)} = {c})"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+        )
+
+    def _orphan_count(self, spec: Spec, related: dict[int, str] | None) -> str:
+        """Rows without a match, as an anti-join: 0.67 s against 0.83 s for `not exists` on 10M
+        rows (1.7 s against 2.7-3.0 s under load). Exact when the target repeats keys too: only
+        the unmatched rows are counted, and each of those joins to one null row."""
+        self._orphan(spec, related)  # validates the definition
+        c, to = self.q(spec.column), self.q(spec.params.get("to_column") or spec.column)
+        return (
+            f"select count(*) as f from {self.relation} as t left join {related[spec.key]} as r"  # noqa: S608 # nosec B608 # names quoted by the engine, values bound
+            f" on r.{to} = t.{c} where t.{c} is not null and r.{to} is null"
         )
 
     def custom_query(self, spec: Spec) -> str:

@@ -1,14 +1,18 @@
-"""Demo data quality: the YAML checks bound to the demo warehouse, run once, and scored.
+"""Demo data quality: the YAML checks bound to the demo warehouse, run once, and scored; the key
+metrics recorded and the last year judged, so a steward finds anomalies to acknowledge.
 
 The pipeline's quality gate loads the YAML checks at the start of a run, before the first run has
 put the warehouse's tables in the catalog; so the demo binds and runs them once after that run.
+The anomalies are the demo data's own: its six tenants make MRR lumpy, and the churn of a large
+tenant about six months before today halves it (recorded as an MRR anomaly, with the recovery).
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from catalog.models import DataCheck, Dataset
 from governance.models import CheckResult
-from governance.quality import services, yaml_checks
+from governance.quality import anomalies, services, yaml_checks
 from governance.quality.freshness import freshness_check
 from warehouse.models import JobRun
 
@@ -18,6 +22,17 @@ def seed_quality() -> str:
     freshness_check()
     if CheckResult.objects.exists():
         return "quality results already recorded"
+    return f"{_checks_run()}; {_anomalies_recorded()}"
+
+
+def _anomalies_recorded() -> str:
+    today = timezone.localdate()
+    anomalies.metric_points_record(day=today)
+    found = anomalies.anomalies_detect(day=today, lookback_days=366)
+    return f"{len(found)} metric anomalies to acknowledge ({', '.join(sorted({a.metric for a in found}))})"
+
+
+def _checks_run() -> str:
     run = JobRun.objects.filter(status=JobRun.Status.SUCCEEDED).order_by("-finished_at").first()
     run_id = run.pk if run else None
     checked = Dataset.objects.filter(quality_checks__enabled=True).distinct()

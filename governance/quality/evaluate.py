@@ -45,10 +45,8 @@ def from_scan(spec: Spec, row: dict, *, previous_rows: int | None, now: datetime
         return _freshness(row[f"x{k}"], float(p.get("max_age_hours", 24)), n, now)
     failing = row[f"f{k}"] or 0
     allowed = int(p.get("max_failing", 0))
-    seen = f"min {row[f'lo{k}']}, max {row[f'hi{k}']}"
-    return Verdict(
-        failing <= allowed, failing, n, failing, f"{failing} rows outside ({seen})", f"≤ {allowed}"
-    )
+    seen = f" (min {row[f'lo{k}']}, max {row[f'hi{k}']})" if f"lo{k}" in row else ""
+    return Verdict(failing <= allowed, failing, n, failing, f"{failing} rows outside{seen}", f"≤ {allowed}")
 
 
 def from_count(spec: Spec, failing: int, rows: int) -> Verdict:

@@ -7,7 +7,8 @@ import pytest
 from governance.models import CheckResult, QualityCheck
 from governance.quality.compile import Compiler, Spec
 from governance.quality.services import quality_checks_run
-from governance.quality.tests.conftest import NOW
+from governance.quality.tests.conftest import NOW, catalogue
+from warehouse.engine import EngineConfig, get_engine
 
 Status = CheckResult.Status
 
@@ -135,3 +136,47 @@ def test_bigquery_gets_its_own_quoting_and_named_parameters():
         [Spec(7, "accepted_values", "status", {"values": ["a"]})]
     )
     assert "`status` not in ($v7_0)" in plan.scan_sql and plan.params == {"v7_0": "a"}
+
+
+def test_an_integer_unique_check_counts_with_a_bitmap_in_the_scan_and_others_apart():
+    compiler = Compiler('"bad"."orders"', "duckdb")
+    specs = [Spec(1, "unique", "id"), Spec(2, "unique", "status"), Spec(3, "not_null", "id")]
+    plan = compiler.plan(specs, bounds={1: (1, 5)})
+    assert "bitstring_agg" in plan.scan_sql and (plan.params["lo1"], plan.params["hi1"]) == (1, 5)
+    assert list(plan.distinct) == [2] and "count(distinct" not in plan.scan_sql
+    too_wide = compiler.plan(specs[:1], bounds={1: (0, 1 << 40)})
+    assert list(too_wide.distinct) == [1] and "bitstring_agg" not in too_wide.scan_sql
+    bigquery = Compiler("`p`.`d`.`orders`", "bigquery").plan(specs[:1], bounds={1: (1, 5)})
+    assert list(bigquery.distinct) == [1]
+
+
+@pytest.mark.parametrize(
+    ("values", "repeated"),
+    [
+        ([1, 2, 3, None, None], 0),  # nulls are not repeats
+        ([5, 5, 7, 7, 7, -2], 3),  # bitmap path, negative lower bound
+        ([1, 1, 1 << 40, 1 << 40, 3], 2),  # range too wide for a bitmap: count(distinct)
+        (["a", "b", "a", None], 1),  # text: count(distinct)
+    ],
+)
+def test_unique_counts_repeats_exactly_on_every_path(shop, settings, values, repeated):
+    kind = "varchar" if isinstance(values[0], str) else "bigint"
+    with get_engine(EngineConfig(duckdb_path=settings.WAREHOUSE_DUCKDB_PATH)) as engine:
+        engine.execute(f"create table good.keys (k {kind})")
+        for value in values:
+            engine.execute("insert into good.keys values ($v)", {"v": value})
+    dataset = catalogue("warehouse.good.keys", "curated")
+    add_check(dataset, "unique", column="k")
+    (result,) = quality_checks_run(datasets=[dataset], now=NOW)
+    assert (result.failing_count, result.status) == (repeated, Status.PASS if repeated == 0 else Status.FAIL)
+
+
+def test_referential_counts_each_orphan_once_when_the_target_repeats_keys(shop, settings):
+    with get_engine(EngineConfig(duckdb_path=settings.WAREHOUSE_DUCKDB_PATH)) as engine:
+        engine.execute("create table good.repeated as select * from (values (1), (1), (2), (2)) t(id)")
+    catalogue("warehouse.good.repeated", "curated")
+    check = add_check(
+        shop["good", "orders"], "referential", params={"to": "good.repeated", "to_column": "id"}
+    )
+    (result,) = quality_checks_run(datasets=[shop["good", "orders"]], now=NOW)
+    assert (result.quality_check, result.failing_count) == (check, 1)  # customer 3; customers 1 and 2 match
