@@ -28,13 +28,13 @@ from reporting.kpi_tiles import (
     latest_period,
     mart_links,
     metric_url,
-    period_end,
     period_label,
     rows_url,
     tile,
     totals,
 )
 from reporting.metric_layer import metric_layer
+from reporting.periods import period_end
 
 KPIS = ("arr", "customers", "nrr", "grr", "logo_churn", "gross_margin")
 BREAKDOWN = ("arr", "customers", "nrr", "grr", "logo_churn")  # gross margin is not kept per segment

@@ -8,25 +8,25 @@ reads whatever the number of months or segments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-from urllib.parse import urlencode
+from datetime import date
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from catalog.models import Dataset
 from reporting.charts import Chart
+from reporting.charts.formats import format_value as _format_value
+from reporting.freshness import Freshness, current_freshness
+from reporting.links import metric_rows_url, metric_url
 from reporting.metric_layer import Grain, Metric, metric_layer
+from reporting.periods import GRAIN_MONTHS, YEAR, period_label, shift
 from reporting.series import Series, metric_series
 from warehouse import config as warehouse_config
 from warehouse.engine import EngineError
-from warehouse.models import JobRun
 from warehouse.reads.catalog_lookup import catalog_identity
 from warehouse.reads.query import ReadDenied, ReadInvalid
 from warehouse.reads.request_ids import request_id_for
 
 MINUS = "\u2212"  # the typographic minus, as the page writes negative changes
-MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
 
 
 class Reader:
@@ -55,23 +55,6 @@ class Reader:
             return None
 
 
-def shift(period: date, grain: Grain, periods: int) -> date:
-    months = period.year * 12 + period.month - 1 + periods * MONTHS_PER[grain]
-    return date(months // 12, months % 12 + 1, 1)
-
-
-def period_end(period: date, grain: Grain) -> date:
-    return shift(period, grain, 1) - timedelta(days=1)
-
-
-def period_label(period: date, grain: Grain) -> str:
-    if grain == "year":
-        return str(period.year)
-    if grain == "quarter":
-        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
-    return period.strftime("%b %Y")
-
-
 def chart_period(period: date, grain: Grain) -> str:
     """A period label that sorts as text (the chart's axis orders its labels alphabetically)."""
     return period.strftime("%Y-%m") if grain == "month" else period_label(period, grain)
@@ -84,18 +67,6 @@ def totals(series: Series | None) -> dict[date, object]:
 def latest_period(*series: Series | None) -> date | None:
     periods = [p.period for s in series if s for p in s.points if p.value is not None]
     return max(periods, default=None)
-
-
-def format_value(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{float(value) * 100:.1f} %"
-    if unit == "usd":
-        return f"${Decimal(value):,.0f}"
-    if unit == "hours":
-        return f"{float(value):,.1f} h"
-    return f"{value:,}"
 
 
 def format_change(current, before, unit: str) -> str:
@@ -113,18 +84,6 @@ def format_change(current, before, unit: str) -> str:
 def _signed(number: float, spec: str) -> str:
     """A signed number with a true minus sign, as the rest of the page writes it."""
     return f"{MINUS if number < 0 else '+'}{abs(number):{spec}}"
-
-
-def metric_url(name: str) -> str:
-    """The metric page (built by the metric-page work; a path until its URL name exists)."""
-    try:
-        return reverse("admin:reporting_metric", args=[name])
-    except NoReverseMatch:
-        return f"/admin/metrics/{name}/"
-
-
-def rows_url(name: str, period: date, grain: Grain, where: dict) -> str:
-    return f"{metric_url(name)}rows/?{urlencode({'period': period.isoformat(), 'grain': grain, **where})}"
 
 
 @dataclass
@@ -149,12 +108,11 @@ def tile(metric: Metric, series: Series | None, period: date | None, grain: Grai
         return Tile(metric, "—", "", "", metric_url(metric.name), "", None, note)
     if series is None or period is None:
         return Tile(metric, "—", "", "", metric_url(metric.name), "", None)
-    year = {"month": 12, "quarter": 4, "year": 1}[grain]
     return Tile(
         metric=metric,
         value=format_value(current, unit),
-        previous=format_change(current, values.get(shift(period, grain, -1)), unit),
-        year_ago=format_change(current, values.get(shift(period, grain, -year)), unit),
+        previous=format_change(current, values.get(shift(period, GRAIN_MONTHS[grain])), unit),
+        year_ago=format_change(current, values.get(shift(period, YEAR)), unit),
         metric_url=metric_url(metric.name),
         rows_url=rows_url(metric.name, period, grain, where),
         chart=trend_chart(metric, values, period, grain),
@@ -190,18 +148,18 @@ def _unit_heading(metric: Metric) -> str:
 
 
 @dataclass(frozen=True)
-class Freshness:
-    run: JobRun | None
-    url: str
+class PageFreshness:
+    source: Freshness  # the run whose marts the metric layer read (and keys its cache on)
+    url: str  # that run's admin page, for those who may open it
 
 
-def freshness(user) -> Freshness:
-    """The latest warehouse run that succeeded: the numbers on the page are as of its end."""
-    run = JobRun.objects.filter(status=JobRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+def freshness(user) -> PageFreshness:
+    """The warehouse run the page's numbers come from (reporting.freshness), linked where allowed."""
+    source = current_freshness()
     url = ""
-    if run and user.has_perm("warehouse.view_jobrun"):
-        url = reverse("admin:warehouse_jobrun_change", args=[run.pk])
-    return Freshness(run=run, url=url)
+    if source.run_id and user.has_perm("warehouse.view_jobrun"):
+        url = reverse("admin:warehouse_jobrun_change", args=[source.run_id])
+    return PageFreshness(source=source, url=url)
 
 
 def mart_links(user, marts: list[str]) -> list[tuple[str, str]]:
@@ -218,3 +176,12 @@ def mart_links(user, marts: list[str]) -> list[tuple[str, str]]:
         for identity, mart in wanted.items()
         if identity in by_identity
     ]
+
+
+def format_value(value, unit: str) -> str:
+    """A number on a tile or in a table: in full ("$1,234,567"), as the metric pages write it."""
+    return _format_value(value, unit, compact=False)
+
+
+def rows_url(name: str, period: date, grain: Grain, where: dict) -> str:
+    return metric_rows_url(name, period, grain, **where)

@@ -26,13 +26,13 @@ from reporting.kpi_tiles import (
     latest_period,
     mart_links,
     metric_url,
-    period_end,
     period_label,
     rows_url,
     tile,
     totals,
 )
 from reporting.metric_layer import metric_layer
+from reporting.periods import period_end
 from warehouse.reads.models import TenantKey
 
 # (section heading, metrics): the tiles in the order the page shows them

@@ -53,6 +53,15 @@ def period_end(start: date, grain: Grain) -> date:
     return date.fromordinal(shift(start, -GRAIN_MONTHS[grain]).toordinal() - 1)
 
 
+def period_label(period: date, grain: Grain) -> str:
+    """Mar 2026 for a month, 2026 Q1 for a quarter, 2026 for a year."""
+    if grain == "year":
+        return str(period.year)
+    if grain == "quarter":
+        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+    return period.strftime("%b %Y")
+
+
 def change(series: Series, period: date, *, months: int, segment=None) -> Change:
     """The value at `period` against the value `months` earlier, in the same series."""
     return Change(

@@ -15,9 +15,10 @@ EMPTY = "—"
 _STEPS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
-def format_value(value, unit: str) -> str:
-    """`value` in `unit`: usd "$1.2M", percent (a ratio from 0 to 1) "85.0 %", count "1,234",
-    hours "12.5 h", tokens "3.4M", score (readiness points out of 100) "48"; a dash for a missing value."""
+def format_value(value, unit: str, *, compact: bool = True) -> str:
+    """`value` in `unit`: usd "$1.2M" (in full, `compact=False`: "$1,234,567"), percent (a ratio
+    from 0 to 1) "85.0 %", count "1,234", hours "12.5 h", tokens "3.4M", score (readiness points
+    out of 100) "48"; a dash for a missing value."""
     check_unit(unit)
     if value is None or value == "":
         return EMPTY
@@ -30,7 +31,8 @@ def format_value(value, unit: str) -> str:
         return f"{sign}{size:,.1f} h"
     if unit in ("count", "score"):
         return f"{sign}{size:,.0f}"
-    return sign + ("$" if unit == "usd" else "") + _compact(size)
+    digits = _compact(size) if compact else f"{size:,.0f}"
+    return sign + ("$" if unit == "usd" else "") + digits
 
 
 def check_unit(unit: str) -> None:

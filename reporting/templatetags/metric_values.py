@@ -1,26 +1,18 @@
 """Metric values as readers expect them: dollars, percentages, counts, hours, tokens."""
 
-from decimal import Decimal
-
 from django import template
 
+from reporting.charts.formats import format_value
 from reporting.links import metric_rows_url
+from reporting.periods import period_label as _period_label
 
 register = template.Library()
 
 
 @register.filter
 def metric_value(value, unit: str) -> str:
-    """`{{ point.value|metric_value:metric.unit }}`; an em dash where nothing was measured."""
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{float(value) * 100:.1f} %"
-    if unit == "usd":
-        return f"${Decimal(value):,.0f}"
-    if unit == "hours":
-        return f"{float(value):,.1f} h"
-    return f"{value:,}"
+    """`{{ point.value|metric_value:metric.unit }}`: in full ("$1,234,567"); a dash if not measured."""
+    return format_value(value, unit, compact=False)
 
 
 @register.filter
@@ -49,12 +41,8 @@ def unit_label(unit: str) -> str:
 
 @register.filter
 def period_label(period, grain: str) -> str:
-    """2026-03 for a month, 2026 Q1 for a quarter, 2026 for a year."""
-    if grain == "year":
-        return f"{period.year}"
-    if grain == "quarter":
-        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
-    return f"{period:%Y-%m}"
+    """Mar 2026 for a month, 2026 Q1 for a quarter, 2026 for a year."""
+    return _period_label(period, grain)
 
 
 @register.simple_tag

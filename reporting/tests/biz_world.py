@@ -13,10 +13,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-import pyarrow as pa
-
-from reporting.tests.marts_world import MARTS, TYPES, d
-from warehouse.engine import EngineConfig, get_engine
+from reporting.tests.marts_world import MARTS, build_marts_world, d
 
 TIERS = {"starter": 400, "professional": 1500, "enterprise": 6000}
 SEGMENTS = ("pharma", "biotech", "medtech", "cro_cdmo")
@@ -230,31 +227,8 @@ def _operations(rng, calendar):
 def write_marts(path, marts: dict, *, catalog: bool) -> None:
     """Write `marts` into the DuckDB file; with `catalog`, list them in the catalog at L2 as
     marts_world does (without, the catalog entries of an earlier build are kept)."""
-    from catalog.models import Dataset
-    from catalog.tests.factories import ColumnFactory, DatasetFactory, level
-    from warehouse.reads.catalog_lookup import catalog_identity
-
     assert set(marts) == set(MARTS), "the generated world covers exactly marts_world's tables"
-    config = EngineConfig(backend="duckdb", duckdb_path=str(path))
-    engine = get_engine(config)
-    try:
-        for table, rows in marts.items():
-            data = pa.Table.from_pylist(rows)
-            engine.write_arrow(table, data)
-            if not catalog:
-                continue
-            namespace, name = catalog_identity(table, config)
-            dataset = DatasetFactory(namespace=namespace, name=name, layer=Dataset.Layer.MART)
-            for position, field in enumerate(data.schema, 1):
-                ColumnFactory(
-                    dataset=dataset,
-                    name=field.name,
-                    data_type=TYPES.get(field.type, "DECIMAL(18,2)"),
-                    ordinal_position=position,
-                    classification=level("L2"),
-                )
-    finally:
-        engine.close()
+    build_marts_world(path, marts, catalog=catalog)
 
 
 def build_biz_world(path, *, months: int = 24, end: date = date(2026, 12, 1), catalog: bool = True) -> None:

@@ -8,9 +8,11 @@ Apr by tier: enterprise 1,100 · growth 300 · starter 50 (reactivated after chu
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from reporting.kpi_tiles import MINUS
 from reporting.tests.biz_world import biz_world_marts, write_marts
+from reporting.tests.marts_world import finish_run
 from warehouse.models import JobRun
 from warehouse.reads.models import AccessLog, AccessPolicy
 
@@ -168,12 +170,12 @@ def test_a_user_whose_policy_was_retired_gets_a_message_not_an_error(exec_client
     assert AccessLog.objects.filter(outcome=AccessLog.Outcome.DENIED).exists()
 
 
-def test_the_page_names_the_warehouse_run_its_figures_come_from(exec_client):
-    assert "No warehouse run has succeeded yet" in exec_client.get(URL).content.decode()
-    run = JobRun.objects.create(
-        job="dbt_build", status=JobRun.Status.SUCCEEDED, finished_at="2026-05-02T06:00Z"
-    )
-    JobRun.objects.create(job="dbt_build", status=JobRun.Status.FAILED, finished_at="2026-05-03T06:00Z")
+def test_the_page_names_the_warehouse_run_its_figures_come_from(
+    exec_client, django_capture_on_commit_callbacks
+):
+    assert "No warehouse run has built the marts yet" in exec_client.get(URL).content.decode()
+    run = finish_run(django_capture_on_commit_callbacks, job="dbt_build")
+    JobRun.objects.create(job="dbt_build", status=JobRun.Status.FAILED, finished_at=timezone.now())
     assert f"warehouse run #{run.pk} (dbt_build)" in exec_client.get(URL).content.decode()
 
 

@@ -5,29 +5,10 @@ from django.utils import timezone
 
 from reporting.cache import CACHE_ENGINE
 from reporting.series import metric_series
-from reporting.tests.marts_world import JAN
-from warehouse.models import JobRun, WarehouseModel
+from reporting.tests.marts_world import JAN, finish_run
+from warehouse.models import JobRun
 from warehouse.reads.models import AccessLog, AccessPolicy, TenantKey
 from warehouse.reads.query import ReadDenied
-
-
-def finish_run(capture, job="hourly") -> JobRun:
-    """A run that rebuilt the marts, saved as the pipeline saves it (commit hooks run)."""
-    with capture(execute=True):
-        run = JobRun.objects.create(job=job, status=JobRun.Status.RUNNING, started_at=timezone.now())
-        WarehouseModel.objects.update_or_create(
-            unique_id="model.custodian.mart_mrr_segment_month",
-            defaults={
-                "name": "mart_mrr_segment_month",
-                "layer": "marts",
-                "last_status": "success",
-                "last_run": run,
-                "last_success_at": timezone.now(),
-            },
-        )
-        run.status, run.finished_at = JobRun.Status.SUCCEEDED, timezone.now()
-        run.save()
-    return run
 
 
 def test_a_second_read_is_served_from_the_cache_and_logged_as_its_own_read(marts_world, executive):
