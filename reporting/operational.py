@@ -142,6 +142,7 @@ def dashboard_context(request, params) -> dict:
     user = request.user
     return {
         "page": page,
+        "bad_request": bool(page.params.errors),
         "charts": page.charts(),
         "grains": GRAIN_LABELS,
         "dimensions": {d: DIMENSION_LABELS[d] for d in DIMENSIONS},

@@ -32,6 +32,8 @@ def dashboard_view(site):
             raise PermissionDenied
         context = {**site.each_context(request), "title": page.title, "dashboard": page}
         context.update(page.context(request, request.GET))
-        return TemplateResponse(request, page.template, context)
+        # a page that refused its parameters still renders, with its message, as a client error
+        status = 400 if context.get("bad_request") else 200
+        return TemplateResponse(request, page.template, context, status=status)
 
     return view
