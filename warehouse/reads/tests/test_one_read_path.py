@@ -32,10 +32,13 @@ ALLOWED = {
     "catalog/schema_readers.py": (
         "schema sync reads only information_schema (table and column names and types), never data"
     ),
-    "governance/quality/runner.py": "data-quality checks run as pipeline steps (once that app exists)",
+    "governance/quality/runner.py": "data-quality checks run as pipeline steps",
+    "reporting/metric_check.py": (
+        "the metric layer's check describes the marts (column names and types), never reads data"
+    ),
 }
 # Entries allowed ahead of the code they name.
-MAY_BE_MISSING = {"governance/quality/runner.py"}
+MAY_BE_MISSING: set[str] = set()
 
 # (module, name) pairs whose call opens an engine, and the modules whose attribute calls do.
 OPENING_NAMES = {
