@@ -76,7 +76,7 @@ def executive(request, params) -> Executive:
     reader = Reader(request)
     layer = metric_layer()
     trend = {name: reader.series(name, grain=checked.grain, where=checked.where) for name in KPIS}
-    page.period = checked.period or latest_period(trend["arr"], trend["customers"])
+    page.period = checked.period or latest_period(trend["arr"], trend["customers"], grain=checked.grain)
     page.tiles = [tile(layer.get(n), trend[n], page.period, checked.grain, checked.where) for n in KPIS]
     if page.period is not None:
         span = {"grain": checked.grain, "start": page.period, "end": period_end(page.period, checked.grain)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Dataset
 from reporting.charts import Chart
@@ -18,7 +19,7 @@ from reporting.charts.formats import format_value as _format_value
 from reporting.freshness import Freshness, current_freshness
 from reporting.links import metric_rows_url, metric_url
 from reporting.metric_layer import Grain, Metric, metric_layer
-from reporting.periods import GRAIN_MONTHS, YEAR, period_label, shift
+from reporting.periods import GRAIN_MONTHS, YEAR, period_end, period_label, shift
 from reporting.series import Series, metric_series
 from warehouse import config as warehouse_config
 from warehouse.engine import EngineError
@@ -64,9 +65,13 @@ def totals(series: Series | None) -> dict[date, object]:
     return {p.period: p.value for p in series.points if p.segment is None} if series else {}
 
 
-def latest_period(*series: Series | None) -> date | None:
-    periods = [p.period for s in series if s for p in s.points if p.value is not None]
-    return max(periods, default=None)
+def latest_period(*series: Series | None, grain: Grain = "month", today: date | None = None) -> date | None:
+    """The page's default period: the latest one measured that has ended (a month three days old
+    shows three days of work orders and no MRR movement yet), else the latest measured."""
+    periods = {p.period for s in series if s for p in s.points if p.value is not None}
+    today = today or timezone.localdate()
+    ended = [period for period in periods if period_end(period, grain) < today]
+    return max(ended or periods, default=None)
 
 
 def format_change(current, before, unit: str) -> str:

@@ -78,7 +78,7 @@ def operational(request, params, names: dict[int, str]) -> Operational:
     reader = Reader(request)
     layer = metric_layer()
     trend = {name: reader.series(name, grain=checked.grain, where=where) for name in KPIS}
-    page.period = checked.period or latest_period(*trend.values())
+    page.period = checked.period or latest_period(*trend.values(), grain=checked.grain)
     page.sections = [
         (heading, [tile(layer.get(n), trend[n], page.period, checked.grain, where) for n in metric_names])
         for heading, metric_names in SECTIONS

@@ -15,10 +15,12 @@ import contextlib
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.demo import ORGANIZATIONS
 from accounts.grants import access_grant_objects_add
 from accounts.models import AccessGrant, Organization
+from accounts.services import organization_upsert
 from catalog.models import Dataset
 from warehouse import config
 from warehouse.demo import TENANTS
@@ -49,11 +51,66 @@ def seed_warehouse_access() -> str:
     return f"{keys} tenant keys; auditor grant lists {granted or 'no mart (none built)'}; {reads}"
 
 
+# Customers beyond the named demo organisations: believable names, so dashboards per tenant read
+# as a customer list.
+NAME_FIRST = (
+    "Acacia",
+    "Bristlecone",
+    "Cobalt",
+    "Dunmore",
+    "Elmstead",
+    "Fairhaven",
+    "Granite",
+    "Halcyon",
+    "Ironwood",
+    "Juniper",
+    "Kestrel",
+    "Larchmont",
+    "Marlow",
+    "Norland",
+    "Oakridge",
+    "Pinecrest",
+    "Quarry",
+    "Redwood",
+    "Saltmarsh",
+    "Thornbury",
+    "Upland",
+    "Vantage",
+    "Westbrook",
+    "Yarrow",
+)
+NAME_SECOND = ("Therapeutics", "Biosciences", "Diagnostics", "Laboratories", "Medical", "Biologics")
+
+
+def demo_customer(index: int) -> dict:
+    """The fields of the `index`-th generated demo customer organisation (0-based)."""
+    # each round through the first words shifts the second, so the first 144 names are all distinct
+    second = (index + index // len(NAME_FIRST)) % len(NAME_SECOND)
+    name = f"{NAME_FIRST[index % len(NAME_FIRST)]} {NAME_SECOND[second]}"
+    return {
+        "slug": slugify(name),
+        "name": name,
+        "tier": _cycled(Organization.Tier, index),
+        "icp_segment": _cycled(Organization.Segment, index),
+        "region": _cycled(Organization.Region, index),
+        "data_residency": _cycled(Organization.Residency, index),
+    }
+
+
+def _cycled(choices, index: int) -> str:
+    return choices.values[index % len(choices.values)]
+
+
 @transaction.atomic
 def tenant_keys_seed() -> int:
-    customers = [spec["slug"] for spec in ORGANIZATIONS if not spec.get("is_internal")]
-    for tenant_id, slug in enumerate(customers[:TENANTS], start=1):
-        organization = Organization.objects.get(slug=slug)
+    """One organisation per demo warehouse tenant, linked by its tenant key: the named demo
+    customers first, then generated ones."""
+    named = [spec["slug"] for spec in ORGANIZATIONS if not spec.get("is_internal")]
+    for tenant_id in range(1, TENANTS + 1):
+        if tenant_id <= len(named):
+            organization = Organization.objects.get(slug=named[tenant_id - 1])
+        else:
+            organization, _ = organization_upsert(**demo_customer(tenant_id - len(named) - 1))
         TenantKey.objects.get_or_create(organization=organization, defaults={"tenant_id": tenant_id})
     return TenantKey.objects.count()
 

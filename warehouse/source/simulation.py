@@ -23,8 +23,8 @@ NEXT_TIER = {"starter": "growth", "growth": "enterprise"}
 # one roll picks at most one change, in this order. A cancelled tenant comes back at REACTIVATION.
 SUBSCRIPTION_CHANGES = (
     ("cancel", 0.02),
-    ("upgrade", 0.03),
-    ("expand", 0.07),
+    ("upgrade", 0.01),  # a tier up multiplies the price about four times: rare
+    ("expand", 0.05),
     ("contract", 0.04),
     ("move", 0.01),
 )
@@ -228,7 +228,7 @@ class TenantSim:
             calls = self.rng.randint(100, 5000) * (1 + len(self.users) // 5)
             out.emit("usage_events", at, {
                 "event_id": self.next_id(), "tenant_id": self.tenant_id, "metric": "api_calls",
-                "quantity": calls, "cost_cents": calls // 40, "occurred_at": at,
+                "quantity": calls, "cost_cents": calls // 4, "occurred_at": at,  # a quarter cent a call
             })  # fmt: skip
 
     def activity(self, month: datetime, out: Emitter, offset: int) -> None:

@@ -10,6 +10,7 @@ from accounts.grants import access_grant_create, granted
 from accounts.models import Organization, User
 from catalog.models import Dataset
 from warehouse import config
+from warehouse.demo import TENANTS
 from warehouse.reads.demo import GRANTED_TABLE, seed_warehouse_access
 from warehouse.reads.models import AccessLog, TenantKey
 from warehouse.reads.tests.paths_world import catalog_dataset
@@ -46,8 +47,12 @@ def test_demo_links_customers_to_tenants_grants_the_auditor_a_mart_and_reads_onc
 
     summary = seed_warehouse_access()
 
-    keys = dict(TenantKey.objects.values_list("organization__slug", "tenant_id"))
-    assert keys == {"helix-pharma": 1, "northwind-biologics": 2, "meridian-devices": 3, "apex-clinical": 4}
+    keys = dict(TenantKey.objects.values_list("tenant_id", "organization__name"))
+    assert len(keys) == TENANTS  # every demo warehouse tenant has its organisation
+    assert [keys[i] for i in (1, 2, 3, 4, 5, 6)] == [
+        "Helix Pharma", "Northwind Biologics", "Meridian Devices", "Apex Clinical CRO",
+        "Acacia Therapeutics", "Bristlecone Biosciences",
+    ]  # fmt: skip
     mart = Dataset.objects.get(name=f"warehouse.{GRANTED_TABLE}")
     assert list(granted(Dataset.objects.all(), auditor)) == [mart]
     logged = {log.user.username: log for log in AccessLog.objects.filter(job="seed_demo")}
@@ -60,4 +65,4 @@ def test_demo_links_customers_to_tenants_grants_the_auditor_a_mart_and_reads_onc
     assert summary.endswith("5 demo reads logged (1 refused)")
 
     assert seed_warehouse_access().endswith("demo reads already logged")
-    assert AccessLog.objects.count() == 5 and TenantKey.objects.count() == 4
+    assert AccessLog.objects.count() == 5 and TenantKey.objects.count() == TENANTS
