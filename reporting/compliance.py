@@ -231,7 +231,7 @@ def dashboard_charts_from(data: dict) -> dict[str, Chart]:
         charts["training"] = Chart.bar(
             "Training compliance by role",
             [
-                {"role": c.name, "percent": c.percent}
+                {"role": c.name, "percent": c.percent / 100}  # the chart's percent unit is a ratio
                 for c in data["training"]["by_role"]
                 if c.percent is not None
             ],

@@ -50,7 +50,7 @@ def health_data(user, today) -> dict:
         "failing": {
             "count": failing_count,
             "items": failing,
-            "url": admin_list("governance_checkresult", status__in="fail,error"),
+            "url": admin_list("governance_checkresult", status__in="warn,fail,error"),
             "can_view": user.has_perm("governance.view_qualitycheck"),
         },
         "stale": {

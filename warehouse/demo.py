@@ -1,7 +1,7 @@
 """Demo data for `make demo`: a small generated source and one pipeline run, so marts exist."""
 
 import hashlib
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -11,8 +11,8 @@ from warehouse import config
 from warehouse.engine import EngineError
 from warehouse.models import JobRun
 from warehouse.services import job_run_execute
-from warehouse.source import generate, raw_lake_prepare
-from warehouse.source.simulation import month_start
+from warehouse.source import emitted_write, generate, raw_lake_prepare
+from warehouse.source.simulation import Emitter, month_start
 
 MARKER = "demo-source.sha256"
 TENANTS = 40  # enough for ARR in the low millions and smooth trends; still builds in seconds
@@ -37,12 +37,38 @@ def seed_warehouse(*, tenants: int = TENANTS, months: int = MONTHS) -> str:
         return "demo warehouse already built from this source"
     raw_lake_prepare(lake, replace=True)
     generate(lake, tenants=tenants, months=months, seed=1, start=start, until=until)
+    incidents_write(lake, until)
     run = JobRun.objects.create(job="daily", trigger=JobRun.Trigger.DEMO, full_refresh=True)
     run = job_run_execute(job_run_id=run.pk)
     if run.status == JobRun.Status.SUCCEEDED:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(f"{source}\n{_fingerprint(lake)}")
     return f"pipeline run {run.pk} {run.status}"
+
+
+INCIDENT_IDS = 9_000_000_000  # ids far above the simulation's, so they never collide
+
+
+def incidents_write(lake, until: datetime) -> None:
+    """Two incidents for the data steward's story, written beside the simulation's events:
+    a runaway AI agent loop at one tenant three months back (300 runs of 40,000 tokens in a
+    day: a token-use anomaly to acknowledge) and a meter that reset last week (usage with
+    negative quantities: a failing data-quality check)."""
+    out = Emitter()
+    loop = month_start(until.replace(day=1), -3) + timedelta(days=9, hours=2)
+    for n in range(300):
+        out.emit("agent_runs", loop + timedelta(minutes=4 * n), {
+            "run_id": INCIDENT_IDS + n, "tenant_id": 7, "work_order_id": None, "mode": "autonomous",
+            "tokens_used": 40_000, "token_cost_cents": 81, "outcome": "failed",
+            "started_at": loop + timedelta(minutes=4 * n),
+        })  # fmt: skip
+    for n, day in enumerate(range(7, 2, -1)):
+        at = until - timedelta(days=day) + timedelta(hours=23, minutes=30)
+        out.emit("usage_events", at, {
+            "event_id": INCIDENT_IDS + 1_000 + n, "tenant_id": 3, "metric": "api_calls",
+            "quantity": -4_000, "cost_cents": 0, "occurred_at": at,
+        })  # fmt: skip
+    emitted_write(lake, out, batch="s1-incidents", until=until)
 
 
 def _fingerprint(lake) -> str:

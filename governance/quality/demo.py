@@ -3,8 +3,9 @@ metrics recorded and the last year judged, so a steward finds anomalies to ackno
 
 The pipeline's quality gate loads the YAML checks at the start of a run, before the first run has
 put the warehouse's tables in the catalog; so the demo binds and runs them once after that run.
-The anomalies are the demo data's own: its six tenants make MRR lumpy, and the churn of a large
-tenant about six months before today halves it (recorded as an MRR anomaly, with the recovery).
+The demo source carries two incidents for this story (warehouse/demo.py `incidents_write`): a
+runaway AI agent loop three months back, recorded as a token-use anomaly, and a meter that reset
+last week, whose negative usage quantities fail a range check.
 """
 
 from django.db.models import Q

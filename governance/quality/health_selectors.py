@@ -71,12 +71,15 @@ def score_trend(*, user, today: date, days: int = 90) -> list[dict]:
 
 
 def failing_checks(*, user, limit: int = 15) -> tuple[int, list[QualityCheck]]:
-    """Enabled checks whose latest result failed or could not run: errors first."""
+    """Enabled checks whose latest result failed (at warn or error severity) or could not run:
+    error-severity checks first."""
     checks = (
         QualityCheck.objects.visible_to(user)
         .filter(enabled=True)
         .annotate(latest_status=latest_result_status())
-        .filter(latest_status__in=[CheckResult.Status.FAIL, CheckResult.Status.ERROR])
+        .filter(
+            latest_status__in=[CheckResult.Status.WARN, CheckResult.Status.FAIL, CheckResult.Status.ERROR]
+        )
     )
     ordered = checks.select_related("dataset").order_by("severity", "dataset__name", "check_type")
     return checks.count(), list(ordered[:limit])

@@ -56,7 +56,12 @@ def _category(chart, field: str, channel=alt.X, *, many: bool = False):
 
 
 def _measure(chart, field: str, channel=alt.Y, *, title: str | None = None):
-    axis = alt.Axis(labelExpr=vega_format(chart.unit), tickCount=5)
+    labels = vega_format(chart.unit)
+    if chart.unit in ("count", "tokens", "score"):
+        # whole units: no label between integers (small counts would read 0, 1, 1 with ticks at
+        # 0, 0.5 and 1; vl-convert's Vega does not apply tickMinStep to these scales)
+        labels = f"floor(datum.value) === datum.value ? ({labels}) : ''"
+    axis = alt.Axis(labelExpr=labels, tickCount=5)
     return channel(field, type="quantitative", title=title or chart.heading(field), axis=axis)
 
 

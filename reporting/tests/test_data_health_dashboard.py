@@ -116,6 +116,12 @@ def test_failing_stale_and_waiting(client, data_steward, world):
     *_, fact, failing = world
     context = _page(client, data_steward).context
     assert context["failing"]["count"] == 1 and context["failing"]["items"] == [failing]
+    # a warn-severity check that fails reports "warn": it is failing too, listed after the errors
+    warned = QualityCheck.objects.create(dataset=fact, column="quantity", check_type="range", severity="warn")
+    CheckResult.objects.create(quality_check=warned, status="warn", ran_at=NOW)
+    context = _page(client, data_steward).context
+    assert context["failing"]["count"] == 2 and context["failing"]["items"] == [failing, warned]
+    assert "Failed (warning)" in _page(client, data_steward).content.decode()
     assert context["stale"]["count"] == 1 and context["stale"]["items"][0].dataset == fact
     assert context["anomalies"]["count"] == 1 and context["anomalies"]["items"][0].day == date(2026, 10, 30)
 

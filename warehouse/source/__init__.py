@@ -5,7 +5,20 @@ capture produces from a live PostgreSQL: one row per change with `_op` (c/u/d), 
 of changes), `_changed_at`, partitioned by the change's date.
 """
 
-from warehouse.source.generator import GenerateResult, RawLakeNotEmpty, generate, raw_lake_prepare
+from warehouse.source.generator import (
+    GenerateResult,
+    RawLakeNotEmpty,
+    emitted_write,
+    generate,
+    raw_lake_prepare,
+)
 from warehouse.source.schemas import RAW_SCHEMAS
 
-__all__ = ["RAW_SCHEMAS", "GenerateResult", "RawLakeNotEmpty", "generate", "raw_lake_prepare"]
+__all__ = [
+    "RAW_SCHEMAS",
+    "GenerateResult",
+    "RawLakeNotEmpty",
+    "emitted_write",
+    "generate",
+    "raw_lake_prepare",
+]

@@ -63,6 +63,13 @@ def generate(
     return result
 
 
+def emitted_write(lake: Lake, out: Emitter, *, batch: str, until: datetime) -> GenerateResult:
+    """Write events collected outside the simulation (the demo's incidents) as one more batch."""
+    result = GenerateResult(until=until)
+    _write(lake, out, batch, None, until, result)
+    return result
+
+
 class RawLakeNotEmpty(ValueError):
     pass
 
