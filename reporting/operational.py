@@ -89,6 +89,10 @@ def operational(request, params, names: dict[int, str]) -> Operational:
     return page
 
 
+BREAKDOWN_ROWS = 25
+BUSIEST = "work_orders_completed"
+
+
 def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict, period, names) -> dict:
     """Rows per tenant or tier for the chosen period, and the total row."""
     span = {"grain": params.grain, "start": period, "end": period_end(period, params.grain)}
@@ -106,18 +110,22 @@ def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict
             "url": rows_url(metric.name, period, params.grain, segment_where),
         }
 
+    # the busiest segments first, at most BREAKDOWN_ROWS of them: a page for thousands of tenants
+    # shows the ones that matter and says how many more there are (the total covers them all)
+    busiest = sorted(cells.items(), key=lambda item: -(item[1].get(BUSIEST) or 0))[:BREAKDOWN_ROWS]
     rows = [
         {
             "label": _segment(params.by, segment, names),
             "filter_query": params.query(**{params.by: segment}),
             "values": [cell(m, values.get(m.name), {**where, params.by: segment}) for m in columns],
         }
-        for segment, values in sorted(cells.items(), key=lambda item: _segment(params.by, item[0], names))
+        for segment, values in sorted(busiest, key=lambda item: _segment(params.by, item[0], names))
     ]
     return {
         "dimension": DIMENSION_LABELS[params.by],
         "columns": [{"label": m.label, "url": metric_url(m.name)} for m in columns],
         "rows": rows,
+        "more": len(cells) - len(rows),
         "total": [cell(m, totals(trend[m.name]).get(period), where) for m in columns],
     }
 

@@ -69,6 +69,15 @@ def test_per_tenant_rows_are_named_and_add_up(ops_client):
     )
 
 
+def test_thousands_of_tenants_show_the_busiest_and_say_how_many_more(ops_client, monkeypatch):
+    monkeypatch.setattr("reporting.operational.BREAKDOWN_ROWS", 1)
+    response = ops_client.get(URL, {**JAN, "by": "tenant_id"})
+    table = rows(response)
+    assert set(table) == {"Helix Pharma", "Total"}  # 8 completed against Meridian's 4
+    assert table["Total"][0] == "12"  # the total still covers every tenant
+    assert "1 more have data for Jan 2026 and count in the total" in response.content.decode()
+
+
 def test_per_tier_rows_carry_labels(ops_client):
     assert set(rows(ops_client.get(URL, {**JAN, "by": "tier"}))) == {"Enterprise", "Starter", "Total"}
 
