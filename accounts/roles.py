@@ -120,7 +120,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "submissions.view_submissiontemplate",
         "submissions.view_evidencepackage",
         "submissions.add_evidencepackage",
-        "reporting.view_dashboard",
         # warehouse access reviews and drift (issue 16)
         "governance.view_accessreview",
         "governance.change_accessreview",
@@ -239,7 +238,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.view_organization",
         "governance.view_framework",
         "governance.view_readinessscore",
-        "reporting.view_dashboard",
         "governance.view_audit",
         "governance.view_finding",
         "governance.view_capa",

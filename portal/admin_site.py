@@ -29,6 +29,8 @@ class CustodianAdminSite(BoundedIdsAdminSiteMixin, admin.AdminSite):
         if app_label is not None:  # one app's own page keeps Django's layout
             return app_list
         app_list = [*app_list, warehouse_reads.nav_entry(self)]  # a page, not a model: what the user may read
+        if reporting := reporting_views.nav_entry(self, request.user):  # the dashboards the user may open
+            app_list.append(reporting)
         return nav_app_list(app_list, reverse("admin:index", current_app=self.name))
 
     def index(self, request, extra_context=None):

@@ -4,7 +4,7 @@ module computes its context, the template lays it out."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from reporting.chart_views import chart_csv_view
 from reporting.dashboards import dashboard, dashboards_for
@@ -37,3 +37,21 @@ def dashboard_view(site):
         return TemplateResponse(request, page.template, context, status=status)
 
     return view
+
+
+def nav_entry(site, user) -> dict | None:
+    """The admin index's "Reporting" lines: the dashboards `user` may open, and the metric list."""
+    pages = [
+        _nav_page(page.title, reverse("admin:reporting_dashboard", args=[page.slug], current_app=site.name))
+        for page in dashboards_for(user)
+    ]
+    if not pages:
+        return None
+    pages.append(_nav_page("Metrics", reverse("admin:reporting_metric_list", current_app=site.name)))
+    return {"name": "Reporting", "app_label": "reporting", "app_url": pages[0]["admin_url"],
+            "has_module_perms": True, "models": pages}  # fmt: skip
+
+
+def _nav_page(name: str, url: str) -> dict:
+    return {"name": name, "object_name": name.replace(" ", ""), "admin_url": url, "add_url": None,
+            "view_only": True, "perms": {"view": True}}  # fmt: skip

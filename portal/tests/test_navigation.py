@@ -14,6 +14,7 @@ from governance.tests.capa_helpers import make_audit, make_capa, make_finding
 from governance.tests.factories import ControlFactory, FrameworkFactory
 from portal.navigation import NAVIGATION
 from portal.work import ROLE_HOMES
+from reporting.dashboards import DASHBOARDS
 from submissions.models import Application, Correspondence
 from warehouse.models import JobRun, WarehouseModel
 
@@ -25,9 +26,25 @@ def test_admin_index_lists_every_model_once_under_a_work_group(client, django_us
     app_list = client.get("/admin/").context["app_list"]
     assert [group["name"] for group in app_list] == [group.name for group in NAVIGATION]
     listed = [f"{g['app_label']}:{m['object_name']}" for g in app_list for m in g["models"]]
-    pages = ["warehouse:WarehouseTables"]  # admin pages that are no model's (portal.admin_site)
+    # admin pages that are no model's (portal.admin_site): the warehouse tables, every dashboard
+    # (a superuser sees them all) and the metric list
+    dashboards = [f"warehouse:{page.title.replace(' ', '')}" for page in DASHBOARDS]
+    pages = ["warehouse:WarehouseTables", *dashboards, "warehouse:Metrics"]
     assert len(listed) == len(admin.site._registry) + len(pages) and set(pages) <= set(listed)
     assert "catalog:Dataset" in listed and "audits:Capa" in listed and "warehouse:JobRun" in listed
+
+
+def test_index_lists_only_the_dashboards_the_user_may_open(client, data_steward, outsider):
+    client.force_login(data_steward)
+    group = next(g for g in client.get("/admin/").context["app_list"] if g["app_label"] == "warehouse")
+    names = [m["name"] for m in group["models"]]
+    assert {"Operational dashboard", "Data health", "Metrics"} <= set(names)
+    assert "Executive dashboard" not in names and "Compliance dashboard" not in names
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+    listed = [m["name"] for g in client.get("/admin/").context["app_list"] for m in g["models"]]
+    assert "Metrics" not in listed and "Data health" not in listed
 
 
 def test_index_links_only_the_role_homes_the_user_holds(client, compliance_officer):
