@@ -59,7 +59,7 @@ def incidents_write(lake, until: datetime) -> None:
     for n in range(300):
         out.emit("agent_runs", loop + timedelta(minutes=4 * n), {
             "run_id": INCIDENT_IDS + n, "tenant_id": 7, "work_order_id": None, "mode": "autonomous",
-            "tokens_used": 40_000, "token_cost_cents": 81, "outcome": "failed",
+            "tokens_used": 40_000, "token_cost_cents": 81, "outcome": "failed",  # nosec B105: a cost
             "started_at": loop + timedelta(minutes=4 * n),
         })  # fmt: skip
     for n, day in enumerate(range(7, 2, -1)):
