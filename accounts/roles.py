@@ -254,6 +254,14 @@ STAFF_ROLES = {COMPLIANCE_OFFICER, DATA_STEWARD, SUBMISSION_MANAGER, EXECUTIVE}
 MFA_ROLES = {AUDITOR, CUSTOMER_VIEWER}
 
 
+def held_roles(user) -> frozenset[str]:
+    """The names of the roles `user` holds: one query, kept on the user object for the request
+    (the navigation, the role homes and the landing page all ask)."""
+    if not hasattr(user, "_held_roles"):
+        user._held_roles = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+    return user._held_roles
+
+
 def requires_mfa(user) -> bool:
     return user.groups.filter(name__in=MFA_ROLES).exists()
 

@@ -265,5 +265,5 @@ def role_homes_for(user) -> list[RoleHome]:
         return []
     if user.is_superuser:
         return list(ROLE_HOMES)
-    held = set(user.groups.values_list("name", flat=True))
+    held = roles.held_roles(user)
     return [home for home in ROLE_HOMES if home.role in held]

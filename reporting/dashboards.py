@@ -66,7 +66,7 @@ def dashboards_for(user) -> list[DashboardPage]:
         return []
     if user.is_superuser:
         return list(DASHBOARDS)
-    held = set(user.groups.values_list("name", flat=True))
+    held = roles.held_roles(user)
     return [page for page in DASHBOARDS if held.intersection(page.roles)]
 
 

@@ -29,7 +29,7 @@ def role_dashboard(role: str) -> tuple[str, str] | None:
 
 
 def landing_url(user) -> str:
-    held = set(user.groups.values_list("name", flat=True)) if user.is_active and user.is_staff else set()
+    held = roles.held_roles(user) if user.is_active and user.is_staff else frozenset()
     for role, *_ in LANDING_ORDER:
         if role in held:
             return role_dashboard(role)[1]

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from catalog.models import (
     Classification,
+    ClassificationSource,
     ClassificationSuggestion,
     Column,
     ColumnLineageEdge,
@@ -43,7 +44,15 @@ class ClassificationSerializer(serializers.ModelSerializer):
         ]
 
 
+def classification_source_field():
+    """Read-only, set by the service that sets the level; blank where no level is set yet (declared
+    here because a read-only model field loses `allow_blank`, and the schema would omit "")."""
+    return serializers.ChoiceField(choices=ClassificationSource.choices, allow_blank=True, read_only=True)
+
+
 class DatasetSerializer(serializers.ModelSerializer):
+    classification_source = classification_source_field()
+
     # Optional links: null until someone sets them, and the schema says so.
     classification = Slug(slug_field="code", read_only=True, allow_null=True)
     system = Slug(slug_field="name", read_only=True, allow_null=True)
@@ -75,10 +84,11 @@ class DatasetSerializer(serializers.ModelSerializer):
             "removed",
             "removed_at",
         ]
-        read_only_fields = ["classification_source"]  # set by the service that sets the level
 
 
 class ColumnSerializer(serializers.ModelSerializer):
+    classification_source = classification_source_field()
+
     classification = Slug(slug_field="code", read_only=True, allow_null=True)
     glossary_terms = Slug(slug_field="name", many=True, read_only=True)
     removed = serializers.BooleanField(
@@ -102,7 +112,6 @@ class ColumnSerializer(serializers.ModelSerializer):
             "removed",
             "removed_at",
         ]
-        read_only_fields = ["classification_source"]  # set by the service that sets the level
 
 
 class ColumnClassifySerializer(serializers.Serializer):
