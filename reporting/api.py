@@ -5,7 +5,6 @@ Metric definitions are no secret: any signed-in caller lists them. Values come t
 path, which decides per caller (403 when their policies do not reach the mart) and logs each read.
 """
 
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from reporting.dashboards import dashboards_for
 from reporting.metric_catalog import metric_entries
 from reporting.metric_layer import GRAINS, metric_layer
+from reporting.metric_views import metric_or_404
 from reporting.params import metric_params
 from reporting.series import MetricQueryError, metric_series
 from warehouse.engine import EngineError
@@ -95,13 +95,6 @@ def _metric_body(entry) -> dict:
     }
 
 
-def _metric(name: str):
-    try:
-        return metric_layer().get(name)
-    except KeyError:
-        raise Http404(f"No metric named {name!r}.") from None
-
-
 class MetricListView(APIView):
     """Every metric of the metric layer with its definition."""
 
@@ -120,7 +113,7 @@ class MetricDetailView(APIView):
 
     @extend_schema(responses={200: MetricSerializer, 404: OpenApiResponse(description="No such metric.")})
     def get(self, request, name):
-        (entry,) = metric_entries([_metric(name)])
+        (entry,) = metric_entries([metric_or_404(name)])
         return Response(_metric_body(entry))
 
 
@@ -153,7 +146,7 @@ class MetricSeriesView(APIView):
         },
     )
     def get(self, request, name):
-        metric = _metric(name)
+        metric = metric_or_404(name)
         request_id = request_id_for(request)
         try:
             params = metric_params(metric, request.query_params)

@@ -14,7 +14,6 @@ from reporting.charts import Chart
 from reporting.dashboard_params import (
     CODE_LABELS,
     DIMENSION_LABELS,
-    GRAIN_LABELS,
     DashboardParams,
     dashboard_params,
     segment_label,
@@ -24,10 +23,9 @@ from reporting.kpi_tiles import (
     Reader,
     Tile,
     format_value,
-    freshness,
     latest_period,
-    mart_links,
     metric_url,
+    page_context,
     period_label,
     rows_url,
     tile,
@@ -170,16 +168,7 @@ def dashboard_charts(request, params) -> dict[str, Chart]:
 
 
 def dashboard_context(request, params) -> dict:
-    page = executive(request, params)
-    user = request.user
-    return {
-        "page": page,
-        "bad_request": bool(page.params.errors),
-        "charts": page.charts(),
-        "grains": GRAIN_LABELS,
-        "dimensions": {d: DIMENSION_LABELS[d] for d in DIMENSIONS},
-        "filters": [(d, DIMENSION_LABELS[d], CODE_LABELS[d]) for d in DIMENSIONS],
-        "period_label": period_label(page.period, page.params.grain) if page.period else "",
-        "freshness": freshness(user),
-        "marts": mart_links(user, sorted({metric_layer().get(n).mart for n in KPIS})),
-    }
+    filters = [(d, DIMENSION_LABELS[d], CODE_LABELS[d]) for d in DIMENSIONS]
+    return page_context(
+        request, executive(request, params), metrics=KPIS, dimensions=DIMENSIONS, filters=filters
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from catalog.models import Dataset
 from reporting.charts import Chart
 from reporting.charts.formats import format_value as _format_value
+from reporting.dashboard_params import DIMENSION_LABELS, GRAIN_LABELS
 from reporting.freshness import Freshness, current_freshness
 from reporting.links import metric_rows_url, metric_url
 from reporting.metric_layer import Grain, Metric, metric_layer
@@ -190,3 +191,20 @@ def format_value(value, unit: str) -> str:
 
 def rows_url(name: str, period: date, grain: Grain, where: dict) -> str:
     return metric_rows_url(name, period, grain, **where)
+
+
+def page_context(request, page, *, metrics, dimensions, filters) -> dict:
+    """What the executive and operational templates share around a page's own figures: its
+    parameters' choices, the period's label, the run the numbers come from and the marts read."""
+    user = request.user
+    return {
+        "page": page,
+        "bad_request": bool(page.params.errors),
+        "charts": page.charts(),
+        "grains": GRAIN_LABELS,
+        "dimensions": {d: DIMENSION_LABELS[d] for d in dimensions},
+        "filters": filters,
+        "period_label": period_label(page.period, page.params.grain) if page.period else "",
+        "freshness": freshness(user),
+        "marts": mart_links(user, sorted({metric_layer().get(n).mart for n in metrics})),
+    }

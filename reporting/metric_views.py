@@ -45,7 +45,8 @@ def page(site, build):
     return view
 
 
-def _metric(name: str):
+def metric_or_404(name: str):
+    """The named metric, or the page (or API) answers 404 naming it."""
     try:
         return metric_layer().get(name)
     except KeyError:
@@ -72,7 +73,7 @@ def metric_list(request):
 
 
 def metric_detail(request, name):
-    metric = _metric(name)
+    metric = metric_or_404(name)
     (entry,) = metric_entries([metric])
     context = {"title": metric.label, "entry": entry, "metric": metric, "trend": [], "error": ""}
     try:
@@ -98,7 +99,7 @@ def metric_detail(request, name):
 
 
 def metric_rows_page(request, name):
-    metric = _metric(name)
+    metric = metric_or_404(name)
     context = {"title": f"{metric.label}: the rows behind the number", "metric": metric, "error": ""}
     try:
         params = metric_params(metric, request.GET)

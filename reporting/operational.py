@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from reporting.charts import Chart
 from reporting.dashboard_params import (
     DIMENSION_LABELS,
-    GRAIN_LABELS,
     TIER_LABELS,
     DashboardParams,
     dashboard_params,
@@ -22,11 +21,9 @@ from reporting.kpi_tiles import (
     Reader,
     Tile,
     format_value,
-    freshness,
     latest_period,
-    mart_links,
     metric_url,
-    period_label,
+    page_context,
     rows_url,
     tile,
     totals,
@@ -146,19 +143,9 @@ def dashboard_charts(request, params) -> dict[str, Chart]:
 
 def dashboard_context(request, params) -> dict:
     names = tenant_names()
+    filters = [
+        ("tier", DIMENSION_LABELS["tier"], TIER_LABELS),
+        ("tenant_id", DIMENSION_LABELS["tenant_id"], {str(k): v for k, v in names.items()}),
+    ]
     page = operational(request, params, names)
-    user = request.user
-    return {
-        "page": page,
-        "bad_request": bool(page.params.errors),
-        "charts": page.charts(),
-        "grains": GRAIN_LABELS,
-        "dimensions": {d: DIMENSION_LABELS[d] for d in DIMENSIONS},
-        "filters": [
-            ("tier", DIMENSION_LABELS["tier"], TIER_LABELS),
-            ("tenant_id", DIMENSION_LABELS["tenant_id"], {str(k): v for k, v in names.items()}),
-        ],
-        "period_label": period_label(page.period, page.params.grain) if page.period else "",
-        "freshness": freshness(user),
-        "marts": mart_links(user, sorted({metric_layer().get(n).mart for n in KPIS})),
-    }
+    return page_context(request, page, metrics=KPIS, dimensions=DIMENSIONS, filters=filters)
