@@ -94,12 +94,22 @@ def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict
     """Rows per tenant or tier for the chosen period, and the total row."""
     span = {"grain": params.grain, "start": period, "end": period_end(period, params.grain)}
     columns = [metric_layer().get(name) for name in KPIS]
-    cells: dict = {}
+    busiest = _period_values(reader.series(BUSIEST, dimension=params.by, where=where, **span), period)
+    # the busiest segments first, at most BREAKDOWN_ROWS of them: a page for thousands of tenants
+    # shows the ones that matter and says how many more there are (the total covers them all);
+    # the other metrics are read for those segments only, not for every tenant
+    shown = sorted(busiest, key=lambda segment: -(busiest[segment] or 0))[:BREAKDOWN_ROWS]
+    narrowed = {**where, params.by: shown} if shown and len(busiest) > BREAKDOWN_ROWS else where
+    cells: dict = {segment: {BUSIEST: busiest[segment]} for segment in shown}
     for metric in columns:
-        series = reader.series(metric.name, dimension=params.by, where=where, **span)
-        for point in series.points if series else ():
-            if point.period == period:
-                cells.setdefault(point.segment, {})[metric.name] = point.value
+        if metric.name == BUSIEST:
+            continue
+        values = _period_values(
+            reader.series(metric.name, dimension=params.by, where=narrowed, **span), period
+        )
+        for segment, value in values.items():
+            if narrowed is where or segment in cells:
+                cells.setdefault(segment, {})[metric.name] = value
 
     def cell(metric, value, segment_where):
         return {
@@ -107,24 +117,27 @@ def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict
             "url": rows_url(metric.name, period, params.grain, segment_where),
         }
 
-    # the busiest segments first, at most BREAKDOWN_ROWS of them: a page for thousands of tenants
-    # shows the ones that matter and says how many more there are (the total covers them all)
-    busiest = sorted(cells.items(), key=lambda item: -(item[1].get(BUSIEST) or 0))[:BREAKDOWN_ROWS]
+    top = sorted(cells.items(), key=lambda item: -(item[1].get(BUSIEST) or 0))[:BREAKDOWN_ROWS]
     rows = [
         {
             "label": _segment(params.by, segment, names),
             "filter_query": params.query(**{params.by: segment}),
             "values": [cell(m, values.get(m.name), {**where, params.by: segment}) for m in columns],
         }
-        for segment, values in sorted(busiest, key=lambda item: _segment(params.by, item[0], names))
+        for segment, values in sorted(top, key=lambda item: _segment(params.by, item[0], names))
     ]
     return {
         "dimension": DIMENSION_LABELS[params.by],
         "columns": [{"label": m.label, "url": metric_url(m.name)} for m in columns],
         "rows": rows,
-        "more": len(cells) - len(rows),
+        "more": max(len(busiest), len(cells)) - len(rows),
         "total": [cell(m, totals(trend[m.name]).get(period), where) for m in columns],
     }
+
+
+def _period_values(series, period) -> dict:
+    """Segment -> value of `series` at `period` (empty for a refused read)."""
+    return {p.segment: p.value for p in series.points if p.period == period} if series else {}
 
 
 def _segment(dimension: str, value, names: dict[int, str]) -> str:
