@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from reporting.chart_views import chart_csv_view
 from reporting.dashboards import dashboard, dashboards_for
 from reporting.metric_views import metric_urls
+from warehouse.reads.log import access_log_batch
 
 
 def admin_urls(site) -> list:
@@ -31,7 +32,8 @@ def dashboard_view(site):
         if page not in dashboards_for(request.user):
             raise PermissionDenied
         context = {**site.each_context(request), "title": page.title, "dashboard": page}
-        context.update(page.context(request, request.GET))
+        with access_log_batch():  # the page's reads logged in one INSERT
+            context.update(page.context(request, request.GET))
         # a page that refused its parameters still renders, with its message, as a client error
         status = 400 if context.get("bad_request") else 200
         return TemplateResponse(request, page.template, context, status=status)

@@ -202,3 +202,15 @@ def test_a_segment_filter_leaves_company_wide_metrics_out_with_a_note(exec_clien
     assert "Not kept per segment" in shown["gross_margin"].note
     assert shown["arr"].value == "$600"  # only the starter segment is in Europe
     assert response.context["page"].problems == []
+
+
+def test_the_page_logs_every_read_in_one_insert(exec_client):
+    exec_client.get(URL)  # fills the metric cache: the second page is served from it
+    before = AccessLog.objects.count()
+    with CaptureQueriesContext(connection) as page:
+        exec_client.get(URL)
+    inserts = [q["sql"] for q in page.captured_queries if q["sql"].upper().startswith("INSERT INTO")]
+    log_inserts = [sql for sql in inserts if AccessLog._meta.db_table in sql]
+    logged = AccessLog.objects.filter(pk__gt=0).count() - before
+    assert logged > 5  # one row per metric read, cached or not
+    assert len(log_inserts) == 1

@@ -1,13 +1,42 @@
 """Writes of the access log: one INSERT per read; with PHI touched, the INSERT and one upsert of
-the PHI counts in one transaction."""
+the PHI counts in one transaction. A page that makes many reads can gather its rows into one
+INSERT (`access_log_batch`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from warehouse.reads.catalog_lookup import CatalogColumn
 from warehouse.reads.models import AccessLog, PhiColumnDailyAccess
+
+_batch: ContextVar[list | None] = ContextVar("access_log_batch", default=None)
+
+
+@contextmanager
+def access_log_batch() -> Iterator[None]:
+    """Write the log rows of the reads made inside the block in one INSERT when it ends.
+
+    For pages that read a dozen metrics: one INSERT instead of one per read. The rows are written
+    on the way out, also when the block raises, and before the caller can send anything it read,
+    so no data leaves without its row; a failed write fails the page. Reads touching PHI still
+    write at once, with their PHI counts, in their own transaction. Nested blocks join the outer one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+    finally:
+        entries = _batch.get()
+        _batch.reset(token)
+        if entries:
+            AccessLog.objects.bulk_create(entries)
 
 
 def access_log_write(
@@ -53,7 +82,11 @@ def access_log_write(
     )
     phi = [c for c in touched if c.is_phi] if outcome == AccessLog.Outcome.ALLOWED else []
     if not phi:
-        entry.save()  # one INSERT is atomic by itself: no transaction round trips around it
+        batch = _batch.get()
+        if batch is not None:
+            batch.append(entry)
+        else:
+            entry.save()  # one INSERT is atomic by itself: no transaction round trips around it
         return entry
     # The row and its PHI counts commit together. Inside a caller's transaction they are part of
     # it (no savepoint): a failed log write fails the caller's work too, never a read without its row.
