@@ -38,3 +38,10 @@ max_requests_jitter = 100
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXY_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Start the chart converter in each worker before it takes requests (reporting/charts/render.py)."""
+    from reporting.charts.render import warm_up
+
+    warm_up()

@@ -3,8 +3,10 @@ by the hash of the spec so a warm dashboard does not render again.
 
 Measured on the 2-core dev machine: the first conversion in a process costs ~1.4 s (the engine
 starts), then 0.1 to 0.2 s a chart; a cached chart costs the JSON hash, well under a millisecond.
-The cache is per process (an LRU of rendered text): the same spec gives the same picture, so
-nothing needs invalidating; new data means a new key. The key is the hash of the chart's inputs
+The cache has two levels: an LRU of rendered text in each process, and behind it Django's cache,
+shared by every gunicorn worker where `CACHE_URL` names a shared cache (Redis in production), so
+a chart is drawn once per deployment, not once per worker. The same spec gives the same picture,
+so nothing needs invalidating; new data means a new key. The key is the hash of the chart's inputs
 (kind, rows, fields, unit, labels): the spec is a pure function of them, and hashing the inputs
 spares building the spec on a hit (a deploy restarts the processes, so code changes need no key).
 """
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from html import escape
 
 import vl_convert
+from django.core.cache import cache as shared_cache
 
 from reporting.charts.theme import INK, PRINT_INK, vega_config
 
@@ -41,7 +44,10 @@ class RenderCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = render()
+        value = shared_cache.get(SHARED_PREFIX + key)  # rendered by another worker
+        if value is None:
+            value = render()
+            shared_cache.set(SHARED_PREFIX + key, value, SHARED_SECONDS)
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
@@ -54,6 +60,16 @@ class RenderCache:
 
 
 CACHE = RenderCache(size=512)
+SHARED_PREFIX = "reporting:chart:"
+SHARED_SECONDS = 24 * 3600  # keys are content hashes: this only bounds memory
+
+
+def warm_up() -> None:
+    """Start the converter's engine (~1.4 s the first time in a process), so that the first
+    page a worker serves does not pay it: called by gunicorn after forking each worker."""
+    vl_convert.vegalite_to_svg(
+        {"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}}
+    )
 
 
 def content_key(*parts) -> str:

@@ -307,6 +307,17 @@ def test_a_chart_rendered_once_is_served_from_the_cache(monkeypatch):
     assert len(conversions) == 2
 
 
+def test_a_chart_drawn_by_one_worker_is_not_drawn_again_by_another(monkeypatch):
+    render.CACHE.clear()
+    conversions = []
+    convert = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: conversions.append(1) or convert(spec))
+    first = mrr_waterfall().svg()
+    render.CACHE.clear()  # another process: its own LRU is empty, Django's cache is shared
+    assert mrr_waterfall().svg() == first
+    assert len(conversions) == 1
+
+
 def test_an_empty_chart_says_so_instead_of_drawing():
     chart = Chart.line("ARR", [{"period": "Jan 2026", "arr": None}], x="period", y="arr", unit="usd")
     assert chart.is_empty and chart.svg() == ""
