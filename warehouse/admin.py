@@ -81,8 +81,9 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.action(description="Run now (the same job again)", permissions=["run"])
     def run_again(self, request, queryset):
         queued = [
-            job_run_request(job=run.job, selection=run.selection, full_refresh=run.full_refresh,
-                            actor=request.user)  # fmt: skip
+            job_run_request(
+                job=run.job, selection=run.selection, full_refresh=run.full_refresh, actor=request.user
+            )
             for run in queryset
         ]
         self.message_user(request, f"{len(queued)} job(s) queued.", messages.SUCCESS)
@@ -109,7 +110,7 @@ class JobRunAdmin(ReadOnlyAdmin):
 
 
 def _to_job_run_page(run: JobRun) -> HttpResponseRedirect:
-    """"Run now" answers at once with the queued run's page, which follows its progress."""
+    """After "Run now", the answer is at once the queued run's page, which follows its progress."""
     return HttpResponseRedirect(reverse("admin:warehouse_jobrun_change", args=[run.pk]))
 
 

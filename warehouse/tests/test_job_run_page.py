@@ -25,7 +25,7 @@ def test_run_now_on_models_redirects_to_the_queued_runs_page(client, data_stewar
     assert response["Location"] == f"/admin/warehouse/jobrun/{run.pk}/change/"
     assert (run.job, run.selection, run.status) == ("models", "stg_tenants stg_users", "queued")
     page = _page(client, run)
-    assert "Status: <strong data-field=\"status_label\">Queued</strong>" in page
+    assert 'Status: <strong data-field="status_label">Queued</strong>' in page
     assert 'data-in-progress="true"' in page
     assert "Waiting for the worker to pick the run up." in page
     assert SCRIPT in page
@@ -43,7 +43,9 @@ def test_run_again_of_several_runs_stays_on_the_list(client, data_steward):
     runs = [JobRun.objects.create(job=job, status="failed") for job in ("hourly", "daily")]
     client.force_login(data_steward)
     response = client.post(
-        "/admin/warehouse/jobrun/", {"action": "run_again", "_selected_action": [r.pk for r in runs]}, follow=True
+        "/admin/warehouse/jobrun/",
+        {"action": "run_again", "_selected_action": [r.pk for r in runs]},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == "/admin/warehouse/jobrun/"
     assert "2 job(s) queued." in response.content.decode()
@@ -51,7 +53,9 @@ def test_run_again_of_several_runs_stays_on_the_list(client, data_steward):
 
 
 def test_progress_json_follows_a_running_run(client, compliance_officer):
-    run = JobRun.objects.create(job="daily", status="running", progress=42, current_node="model.custodian.stg_users")
+    run = JobRun.objects.create(
+        job="daily", status="running", progress=42, current_node="model.custodian.stg_users"
+    )
     client.force_login(compliance_officer)
     state = client.get(f"/admin/warehouse/jobrun/{run.pk}/progress/").json()
     assert state == {
@@ -72,7 +76,11 @@ def test_a_finished_run_stops_following(client, compliance_officer):
     run = JobRun.objects.create(job="daily", status="failed", progress=30, error="RuntimeError: boom\nmore")
     client.force_login(compliance_officer)
     state = client.get(f"/admin/warehouse/jobrun/{run.pk}/progress/").json()
-    assert (state["in_progress"], state["status_label"], state["error"]) == (False, "Failed", "RuntimeError: boom")
+    assert (state["in_progress"], state["status_label"], state["error"]) == (
+        False,
+        "Failed",
+        "RuntimeError: boom",
+    )
     page = _page(client, run)
     assert 'data-in-progress="false"' in page
     assert SCRIPT not in page

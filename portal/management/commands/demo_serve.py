@@ -14,13 +14,11 @@ from portal.supervisor import Child, supervise
 def demo_children(address: str) -> list[Child]:
     """The three processes of the demo. One worker process (`--pool solo`): jobs run one after
     another, which DuckDB needs anyway (one writing process per warehouse file)."""
-    python = sys.executable
+    celery = [sys.executable, "-m", "celery", "-A", "portal"]
     return [
-        Child("web", [python, "manage.py", "runserver", address, "--noreload"]),
-        Child("worker", [python, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
-                         "--loglevel", "INFO", "--hostname", "demo@%h"]),  # fmt: skip
-        Child("beat", [python, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
-                       "--scheduler", settings.CELERY_BEAT_SCHEDULER]),  # fmt: skip
+        Child("web", [sys.executable, "manage.py", "runserver", address, "--noreload"]),
+        Child("worker", [*celery, "worker", "--pool=solo", "--loglevel=INFO", "--hostname=demo@%h"]),
+        Child("beat", [*celery, "beat", "--loglevel=INFO", f"--scheduler={settings.CELERY_BEAT_SCHEDULER}"]),
     ]
 
 
