@@ -234,7 +234,7 @@ CELERY_EMBEDDED_BROKER = CELERY_BROKER_URL is None and env.bool("CUSTODIAN_DEMO_
 if CELERY_EMBEDDED_BROKER and PRODUCTION:
     raise ImproperlyConfigured("CUSTODIAN_DEMO_WORKER is for the demo: set CELERY_BROKER_URL in production.")
 if CELERY_EMBEDDED_BROKER:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is a placeholder the transport ignores
     _broker_queue = VAR_DIR / "celery" / "queue"
     _broker_queue.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
