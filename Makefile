@@ -29,9 +29,10 @@ setup: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
+# The web server, one Celery worker and beat, on an embedded broker under var/; Ctrl-C stops all.
 demo: setup
 	@echo "Custodian: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py demo_serve 127.0.0.1:$(PORT)
 
 demo-check: setup
 	$(BIN)/python manage.py demo_check

@@ -114,6 +114,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'custodian.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's web server, worker and beat share one SQLite file. WAL lets readers work while
+    # one process writes; IMMEDIATE transactions take the write lock at BEGIN, so a transaction
+    # that reads before it writes waits its turn (the busy timeout, in seconds) instead of
+    # failing with "database is locked" when another process wrote in between.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity, passwords, lockout (21 CFR 11.10(d), 11.300) ---------------------------------
@@ -220,10 +228,27 @@ API_DOCS_REQUIRE_SIGN_IN = env.bool("API_DOCS_REQUIRE_SIGN_IN", default=PRODUCTI
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
+# The demo's worker and beat (manage.py demo_serve) meet on an embedded broker that needs no
+# server: kombu's filesystem transport, one message file per task under the var dir.
+CELERY_EMBEDDED_BROKER = CELERY_BROKER_URL is None and env.bool("CUSTODIAN_DEMO_WORKER", default=False)
+if CELERY_EMBEDDED_BROKER and PRODUCTION:
+    raise ImproperlyConfigured("CUSTODIAN_DEMO_WORKER is for the demo: set CELERY_BROKER_URL in production.")
+if CELERY_EMBEDDED_BROKER:
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is a placeholder the transport ignores
+    _broker_queue = VAR_DIR / "celery" / "queue"
+    _broker_queue.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_queue),
+        "data_folder_out": str(_broker_queue),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+    }
 # Without a broker, tasks run in-process at call time (portal/celery.py logs that it does so).
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL
+# The embedded broker keeps no results: no caller waits on one, and job runs record their own state.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+    None if CELERY_EMBEDDED_BROKER else CELERY_BROKER_URL
+)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule is code, reviewed like code; the database scheduler only switches entries on/off.
 CELERY_BEAT_SCHEDULE = {
@@ -246,12 +271,17 @@ LAKE_URL = env.str("LAKE_URL", default=str(VAR_DIR / "lake"))
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
+# Without a mail server, development (the demo) writes each message to a file under var/mail/,
+# where the demo's scheduled reports can be opened; production without one logs to the console.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")

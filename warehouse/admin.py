@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin_trail import ReadOnlyAdmin
 from warehouse.models import JobRun, WarehouseModel
+from warehouse.selectors import job_run_progress
 from warehouse.services import job_run_request
 
 
@@ -76,13 +80,38 @@ class JobRunAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Run now (the same job again)", permissions=["run"])
     def run_again(self, request, queryset):
-        for run in queryset:
-            job_run_request(job=run.job, selection=run.selection, full_refresh=run.full_refresh,
-                            actor=request.user)  # fmt: skip
-        self.message_user(request, f"{queryset.count()} job(s) queued.", messages.SUCCESS)
+        queued = [
+            job_run_request(
+                job=run.job, selection=run.selection, full_refresh=run.full_refresh, actor=request.user
+            )
+            for run in queryset
+        ]
+        self.message_user(request, f"{len(queued)} job(s) queued.", messages.SUCCESS)
+        if len(queued) == 1:
+            return _to_job_run_page(queued[0])
+        return None
+
+    def get_urls(self):
+        progress = self.admin_site.admin_view(self.progress_view)
+        return [
+            path("<path:object_id>/progress/", progress, name="warehouse_jobrun_progress"),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, object_id):
+        """The JSON that a run's page polls while the run is queued or running."""
+        run = self.get_object(request, unquote(object_id))
+        if run is None or not self.has_view_permission(request, run):
+            raise Http404("No such job run.")
+        return JsonResponse(job_run_progress(run))
 
     def has_run_permission(self, request):
         return request.user.has_perm("warehouse.run_jobrun")
+
+
+def _to_job_run_page(run: JobRun) -> HttpResponseRedirect:
+    """After "Run now", the answer is at once the queued run's page, which follows its progress."""
+    return HttpResponseRedirect(reverse("admin:warehouse_jobrun_change", args=[run.pk]))
 
 
 @admin.register(WarehouseModel)
@@ -103,8 +132,9 @@ class WarehouseModelAdmin(ReadOnlyAdmin):
     @admin.action(description="Run now (these models)", permissions=["run"])
     def run_now(self, request, queryset):
         names = " ".join(queryset.values_list("name", flat=True))
-        job_run_request(job="models", selection=names, actor=request.user)
+        run = job_run_request(job="models", selection=names, actor=request.user)
         self.message_user(request, f"Queued a run of: {names}", messages.SUCCESS)
+        return _to_job_run_page(run)
 
     def has_run_permission(self, request):
         return request.user.has_perm("warehouse.run_jobrun")

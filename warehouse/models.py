@@ -51,6 +51,11 @@ class JobRun(models.Model):
     def __str__(self):
         return f"{self.job} ({self.get_status_display()})"
 
+    @property
+    def in_progress(self) -> bool:
+        """Queued or running: its page keeps following it."""
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
 
 class WarehouseModel(models.Model):
     """A dbt model (or snapshot) of the warehouse and the outcome of its latest run."""
