@@ -26,11 +26,10 @@ CHANGE_URL = "admin:reporting_savedreport_change"
 
 def builder_view(model_admin, request, object_id=None):
     """The builder for a new report (object_id None) or a saved one (read-only unless it is yours)."""
+    allowed = model_admin.has_view_permission if object_id is not None else model_admin.has_add_permission
+    if not allowed(request):  # refused before any lookup: no hint whether the id exists
+        raise PermissionDenied
     report = saved_report_get(request.user, object_id) if object_id is not None else None
-    if report is None and not model_admin.has_add_permission(request):
-        raise PermissionDenied
-    if report is not None and not model_admin.has_view_permission(request, report):
-        raise PermissionDenied
     editable = report is None or can_change(request.user, report)
     if request.method == "POST":
         if not editable:
@@ -97,9 +96,9 @@ def _render(model_admin, request, report, form, *, document, problem, status=200
 
 def export_view(model_admin, request, object_id, kind: str):
     """The saved report as CSV or PDF, read as the requester (their policies and row filter)."""
-    report = saved_report_get(request.user, object_id)
-    if not model_admin.has_view_permission(request, report):
+    if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    report = saved_report_get(request.user, object_id)
     try:
         document = report_document(
             report_spec(report),
