@@ -103,7 +103,9 @@ def test_pdf_export_reads_back_with_the_numbers(steward_client, data_steward, tm
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Board pack" in text and "Customers" in text
     for shown in ("$13.2K", "$19.2K", "$18K", "$17.4K"):
         assert shown in text
@@ -151,7 +153,12 @@ def test_reports_of_others_are_404_unless_shared(client, data_steward, complianc
     theirs = make_report(data_steward, name="Not shared")
     client.force_login(compliance_officer)
     assert client.get(change_url(mine)).status_code == 200
-    for url in (change_url(theirs), f"{LIST}{theirs.pk}/export.csv", f"{LIST}{theirs.pk}/delete/", f"{LIST}9999/change/"):
+    for url in (
+        change_url(theirs),
+        f"{LIST}{theirs.pk}/export.csv",
+        f"{LIST}{theirs.pk}/delete/",
+        f"{LIST}9999/change/",
+    ):
         assert client.get(url).status_code == 404, url
     listed = [r.name for r in client.get(LIST).context["cl"].result_list]
     assert listed == ["Mine"]
