@@ -1,6 +1,6 @@
 """The report builder in the admin, against marts_world.py (values computed by hand there):
 
-ARR (12 × MRR) per month of 2026: Jan $13.2K (enterprise $12K, starter $1.2K), Feb $19.2K,
+ARR (12 times MRR) per month of 2026: Jan $13.2K (enterprise $12K, starter $1.2K), Feb $19.2K,
 Mar $18K, Apr $17.4K. Work orders completed in January: 8 for tenant 1, 4 for tenant 2.
 """
 
@@ -61,7 +61,7 @@ def test_preview_shows_the_table_and_chart_and_saves_nothing(steward_client):
     assert ["Jan 2026", "Enterprise", "$12K"] in rows and ["Jan 2026", "Starter", "$1.2K"] in rows
     assert ["Feb 2026", "Growth", "$3.6K"] in rows
     page = response.content.decode()
-    assert "<svg" in page and "Preview (not saved)" in page and "by tier" in page
+    assert 'class="chart-picture"><svg' in page and "Preview (not saved)" in page and "by tier" in page
     assert not SavedReport.objects.exists()
     assert AccessLog.objects.filter(purpose=AccessLog.Purpose.PREVIEW).exists()
 
