@@ -32,7 +32,12 @@ class SavedReportAdmin(admin.ModelAdmin):
         "shared_with",
         "updated_at",
     ]
-    list_filter = [("owner", PersonListFilter), "grain", "period", "shared_with_roles"]
+    list_filter = [
+        ("owner", PersonListFilter),
+        "grain",
+        "period",
+        ("shared_with_roles", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "description", "owner__first_name", "owner__last_name"]
     list_select_related = ["owner"]
     actions = None  # deletion goes one by one through the service
@@ -64,6 +69,10 @@ class SavedReportAdmin(admin.ModelAdmin):
         names = [g.name for g in obj.shared_with_roles.all()]
         names += [o.name for o in obj.shared_with_organizations.all()]
         return ", ".join(names) or "Only the owner"
+
+    @admin.display(description="last changed", ordering="updated_at")
+    def last_changed(self, obj):
+        return f"{obj.updated_at:%d %b %Y %H:%M}"
 
     # --- pages ---------------------------------------------------------------------------------
     def get_urls(self):
