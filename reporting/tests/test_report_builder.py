@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from accounts.tests.factories import OrganizationFactory
 from reporting.models import SavedReport
+from reporting.reports.saved import visible_to
 from warehouse.reads.models import AccessLog, TenantKey
 
 ADD = "/admin/reporting/savedreport/add/"
@@ -182,8 +183,6 @@ def test_a_report_shared_with_a_role_is_read_only_to_its_holders(
 
 
 def test_a_report_shared_with_an_organisation_reaches_its_people(customer_viewer, data_steward, outsider):
-    from reporting.reports.saved import visible_to
-
     report = make_report(data_steward)
     assert list(visible_to(customer_viewer)) == []
     report.shared_with_organizations.add(customer_viewer.organization)
