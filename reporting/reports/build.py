@@ -53,7 +53,7 @@ def describe(spec: ReportSpec, names: dict[int, str] | None = None) -> str:
     names = _names_for(spec) if names is None else names
     parts = []
     if spec.start and spec.end:
-        parts.append(f"{spec.start:%d %b %Y} to {spec.end:%d %b %Y}")
+        parts.append(f"{_day(spec.start)} to {_day(spec.end)}")
     parts.append({"month": "monthly", "quarter": "quarterly", "year": "yearly"}[spec.grain])
     if spec.dimension:
         parts.append(f"by {dimension_label(spec.dimension).lower()}")
@@ -62,6 +62,10 @@ def describe(spec: ReportSpec, names: dict[int, str] | None = None) -> str:
         for column, value in spec.filters.items()
     )
     return ", ".join(parts)
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def dimension_label(dimension: str) -> str:
