@@ -21,6 +21,15 @@ def metric_labels(names) -> str:
     return ", ".join(metrics[n].label if n in metrics else f"{n} (removed)" for n in names or [])
 
 
+class SharedRoleFilter(admin.RelatedOnlyFieldListFilter):
+    """The roles reports are shared with; the empty choice reads as what it means."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "shared with role"
+        self.empty_value_display = "Not shared with a role"
+
+
 @admin.register(SavedReport)
 class SavedReportAdmin(admin.ModelAdmin):
     list_display = [
@@ -30,13 +39,13 @@ class SavedReportAdmin(admin.ModelAdmin):
         "period_shown",
         "owner_name",
         "shared_with",
-        "updated_at",
+        "last_changed",
     ]
     list_filter = [
         ("owner", PersonListFilter),
         "grain",
         "period",
-        ("shared_with_roles", admin.RelatedOnlyFieldListFilter),
+        ("shared_with_roles", SharedRoleFilter),
     ]
     search_fields = ["name", "description", "owner__first_name", "owner__last_name"]
     list_select_related = ["owner"]
@@ -57,7 +66,7 @@ class SavedReportAdmin(admin.ModelAdmin):
     @admin.display(description="period", ordering="period")
     def period_shown(self, obj):
         if obj.period == SavedReport.Period.CUSTOM and obj.start and obj.end:
-            return f"{obj.start:%d %b %Y} to {obj.end:%d %b %Y}, {obj.get_grain_display().lower()}"
+            return f"{obj.start:%b %Y} to {obj.end:%b %Y}, {obj.get_grain_display().lower()}"
         return f"{obj.get_period_display()}, {obj.get_grain_display().lower()}"
 
     @admin.display(description="owner", ordering="owner__last_name")
