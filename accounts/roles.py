@@ -128,6 +128,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_checkresult",
         "governance.view_qualityscore",
         "governance.view_qualitysla",
+        # the report builder (reporting/reports/): each sees only the reports visible to them
+        "reporting.view_savedreport",
+        "reporting.add_savedreport",
+        "reporting.change_savedreport",
+        "reporting.delete_savedreport",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -198,6 +203,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_qualitysla",
         "governance.add_qualitysla",
         "governance.change_qualitysla",
+        # the report builder (reporting/reports/): each sees only the reports visible to them
+        "reporting.view_savedreport",
+        "reporting.add_savedreport",
+        "reporting.change_savedreport",
+        "reporting.delete_savedreport",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

@@ -8,6 +8,11 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from accounts.audit import register
+        from reporting.models import SavedReport
+
+        register(SavedReport, m2m_fields={"shared_with_roles", "shared_with_organizations"})
+
         from reporting import checks  # noqa: F401 - registers the metric layer's system check
         from reporting.freshness import run_finished
         from warehouse.models import JobRun

@@ -39,6 +39,16 @@ def segment_label(dimension: str, code) -> str:
     return CODE_LABELS.get(dimension, {}).get(code, str(code))
 
 
+def segment_name(dimension: str, value, names: dict[int, str]) -> str:
+    """`segment_label`, with tenants by their organisation's name (`names`: tenant id -> name)."""
+    if dimension != "tenant_id":
+        return segment_label(dimension, value)
+    if isinstance(value, int):
+        return names.get(value, f"Tenant {value} (no organisation linked)")
+    # the reader's clearance hides tenant ids (hashed): the rows stay, their names cannot be shown
+    return f"Masked tenant {str(value)[:8]}"
+
+
 @dataclass(frozen=True)
 class DashboardParams:
     grain: Grain = "month"

@@ -15,7 +15,7 @@ from reporting.dashboard_params import (
     TIER_LABELS,
     DashboardParams,
     dashboard_params,
-    segment_label,
+    segment_name,
 )
 from reporting.kpi_tiles import (
     Reader,
@@ -120,11 +120,11 @@ def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict
     top = sorted(cells.items(), key=lambda item: -(item[1].get(BUSIEST) or 0))[:BREAKDOWN_ROWS]
     rows = [
         {
-            "label": _segment(params.by, segment, names),
+            "label": segment_name(params.by, segment, names),
             "filter_query": params.query(**{params.by: segment}),
             "values": [cell(m, values.get(m.name), {**where, params.by: segment}) for m in columns],
         }
-        for segment, values in sorted(top, key=lambda item: _segment(params.by, item[0], names))
+        for segment, values in sorted(top, key=lambda item: segment_name(params.by, item[0], names))
     ]
     return {
         "dimension": DIMENSION_LABELS[params.by],
@@ -138,15 +138,6 @@ def _breakdown(reader: Reader, params: DashboardParams, where: dict, trend: dict
 def _period_values(series, period) -> dict:
     """Segment -> value of `series` at `period` (empty for a refused read)."""
     return {p.segment: p.value for p in series.points if p.period == period} if series else {}
-
-
-def _segment(dimension: str, value, names: dict[int, str]) -> str:
-    if dimension != "tenant_id":
-        return segment_label(dimension, value)
-    if isinstance(value, int):
-        return names.get(value, f"Tenant {value} (no organisation linked)")
-    # the reader's clearance hides tenant ids (hashed): the rows stay, their names cannot be shown
-    return f"Masked tenant {str(value)[:8]}"
 
 
 def dashboard_charts(request, params) -> dict[str, Chart]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import api
+from reporting import api, api_reports
 
 app_name = "reporting-api"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("metrics/<slug:name>/", api.MetricDetailView.as_view(), name="metric-detail"),
     path("metrics/<slug:name>/series/", api.MetricSeriesView.as_view(), name="metric-series"),
     path("dashboards/", api.DashboardListView.as_view(), name="dashboard-list"),
+    path("reports/", api_reports.SavedReportListView.as_view(), name="report-list"),
+    path("reports/<int:pk>/export.csv", api_reports.SavedReportCsvView.as_view(), name="report-export-csv"),
 ]

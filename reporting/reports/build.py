@@ -6,8 +6,10 @@ from django.utils import timezone
 
 from reporting.charts import Chart
 from reporting.charts.formats import format_value
+from reporting.dashboard_params import DIMENSION_LABELS, segment_name
 from reporting.freshness import current_freshness
 from reporting.metric_layer import metric_layer
+from reporting.operational import tenant_names
 from reporting.periods import period_label
 from reporting.reports.document import ReportDocument, ReportSection
 from reporting.reports.spec import ReportSpec
@@ -29,9 +31,10 @@ def build_document(
     applies that user's policies, masking and row filter. Raises ReportInvalid before any read."""
     spec.check()
     layer = metric_layer()
+    names = _names_for(spec)
     document = ReportDocument(
         title=spec.title,
-        subtitle=subtitle or describe(spec),
+        subtitle=subtitle or describe(spec, names),
         generated_at=timezone.now(),
         freshness=current_freshness(),
     )
@@ -41,45 +44,75 @@ def build_document(
             user=user, metric=metric, grain=spec.grain, start=spec.start, end=spec.end,
             dimension=spec.dimension or None, where=spec.filters, purpose=purpose, request_id=request_id,
         )  # fmt: skip
-        document.sections.append(_section(metric, series, spec))
+        document.sections.append(_section(metric, series, spec, names))
     return document
 
 
-def describe(spec: ReportSpec) -> str:
+def describe(spec: ReportSpec, names: dict[int, str] | None = None) -> str:
+    """The period, grain, breakdown and filters in words, values by their labels."""
+    names = _names_for(spec) if names is None else names
     parts = []
     if spec.start and spec.end:
-        parts.append(f"{spec.start:%d %b %Y} to {spec.end:%d %b %Y}")
+        parts.append(f"{_day(spec.start)} to {_day(spec.end)}")
     parts.append({"month": "monthly", "quarter": "quarterly", "year": "yearly"}[spec.grain])
     if spec.dimension:
-        parts.append(f"by {spec.dimension.replace('_', ' ')}")
-    parts.extend(f"{column.replace('_', ' ')} = {value}" for column, value in spec.filters.items())
+        parts.append(f"by {dimension_label(spec.dimension).lower()}")
+    parts.extend(
+        f"{dimension_label(column)}: {segment_name(column, value, names)}"
+        for column, value in spec.filters.items()
+    )
     return ", ".join(parts)
 
 
-def _section(metric, series, spec: ReportSpec) -> ReportSection:
-    points = sorted(series.points, key=lambda p: (p.period, str(p.segment)))
+def _day(day) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def dimension_label(dimension: str) -> str:
+    return DIMENSION_LABELS.get(dimension, dimension.replace("_", " ").capitalize())
+
+
+def _names_for(spec: ReportSpec) -> dict[int, str]:
+    """Tenant id -> organisation name, read only when the report names tenants (one query)."""
+    return tenant_names() if "tenant_id" in (spec.dimension, *spec.filters) else {}
+
+
+def _section(metric, series, spec: ReportSpec, names: dict[int, str]) -> ReportSection:
+    label = {p.segment: segment_name(spec.dimension, p.segment, names) for p in series.points}
+    points = sorted(series.points, key=lambda p: (p.period, label[p.segment]))
     columns = [("period", "Period")]
     if spec.dimension:
-        columns.append(("segment", spec.dimension.replace("_", " ").capitalize()))
+        columns.append(("segment", dimension_label(spec.dimension)))
     columns.append(("value", metric.label))
     rows = [
         {
             "period": period_label(p.period, spec.grain),
-            "segment": p.segment,
+            "segment": label[p.segment] if spec.dimension else None,
             "value": format_value(p.value, metric.unit),
         }
         for p in points
     ]
     chart_rows = [
-        {"period": p.period, "value": p.value, "segment": p.segment} for p in points if p.value is not None
+        {"period": p.period, "value": p.value, "segment": label[p.segment] if spec.dimension else None}
+        for p in points
+        if p.value is not None
     ]
     chart = None
     if chart_rows:
         chart = Chart.line(
-            metric.label, chart_rows, x="period", y="value", unit=metric.unit, id=metric.name,
+            metric.label,
+            chart_rows,
+            x="period",
+            y="value",
+            unit=metric.unit,
+            id=metric.name,
             color="segment" if spec.dimension else None,
-            labels={"period": "Period", "value": metric.label, "segment": spec.dimension or "Segment"},
-        )  # fmt: skip
+            labels={
+                "period": "Period",
+                "value": metric.label,
+                "segment": dimension_label(spec.dimension or "segment"),
+            },
+        )
     return ReportSection(
         heading=metric.label,
         columns=columns,

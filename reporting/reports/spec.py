@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from reporting.dashboard_params import DIMENSION_LABELS
 from reporting.metric_layer import GRAINS, metric_layer
 from reporting.periods import shift
 
@@ -38,10 +39,14 @@ class ReportSpec:
             if metric is None:
                 raise ReportInvalid(f"The metric {name!r} is no longer in the metric layer.")
             if self.dimension and self.dimension not in metric.dimensions:
-                raise ReportInvalid(f"{metric.label} cannot be broken down by {self.dimension!r}.")
+                raise ReportInvalid(
+                    f"{metric.label} cannot be broken down by {_named(self.dimension)}{_allowed(metric)}"
+                )
             for column in self.filters:
                 if column not in metric.dimensions:
-                    raise ReportInvalid(f"{metric.label} cannot be filtered on {column!r}.")
+                    raise ReportInvalid(
+                        f"{metric.label} cannot be filtered on {_named(column)}{_allowed(metric)}"
+                    )
 
 
 def period_window(period: str, *, today: date, start: date | None = None, end: date | None = None):
@@ -73,6 +78,16 @@ def spec_for_saved_report(report, *, today: date) -> ReportSpec:
         dimension=report.dimension,
         filters=dict(report.filters or {}),
     )
+
+
+def _named(dimension: str) -> str:
+    return DIMENSION_LABELS.get(dimension, repr(dimension)).lower()
+
+
+def _allowed(metric) -> str:
+    if not metric.dimensions:
+        return ": it has no breakdown."
+    return f"; it allows {', '.join(_named(d) for d in metric.dimensions)}."
 
 
 def _month_end(month: date) -> date:
