@@ -172,7 +172,7 @@ def child(mode: str, pages: int, sections: int) -> dict:
 
 def run_child(mode: str, pages: int, sections: int) -> dict:
     command = [sys.executable, __file__, "--child", mode, "--pages", str(pages), "--sections", str(sections)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

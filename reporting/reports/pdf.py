@@ -73,6 +73,6 @@ def render_csv(document: ReportDocument) -> str:
 
 def _safe(value) -> str:
     """Text a spreadsheet would run as a formula is quoted with a leading apostrophe (as the
-    charts' CSV does); a formatted negative number ("−$1.2K") starts with the minus sign, not "-"."""
+    charts' CSV does); a formatted negative number starts with the typographic minus, not "-"."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

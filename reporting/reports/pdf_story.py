@@ -19,6 +19,7 @@ from reporting.reports.pdf_table import SIZE, PagedTable
 logger = logging.getLogger(__name__)
 
 CHART_HEIGHT_MAX = 8.5 * 72 / 2.54  # 8.5 cm: a chart and the start of its table share a page
+HEAD_AND_ROWS = 4 * 72 / 2.54  # 4 cm: a heading, a line of description and the first rows
 CHART_FAILED = "The chart could not be drawn; the numbers are in the table below."
 
 
@@ -47,7 +48,10 @@ def why_empty(document: ReportDocument) -> str:
 
 
 def _section(section: ReportSection, styles: dict) -> list:
-    head = [CondPageBreak(4 * 72 / 2.54), Paragraph(escape(section.heading), styles["heading"])]
+    """Heading, description, note, chart and table. Not `keepWithNext` on the heading: kept with
+    a table longer than a page, the heading would be pushed to a page of its own; instead a new
+    page starts when the heading, the chart and a few rows would not fit."""
+    head = [Paragraph(escape(section.heading), styles["heading"])]
     if section.description:
         head.append(Paragraph(escape(section.description), styles["muted"]))
     if section.note:
@@ -55,9 +59,11 @@ def _section(section: ReportSection, styles: dict) -> list:
     if not section.rows:
         return [KeepTogether(head)]
     picture = _chart(section, styles)
+    room = HEAD_AND_ROWS + sum(getattr(flowable, "drawHeight", 0) for flowable in picture)
     header = [heading for _, heading in section.columns]
     cells = [[row.get(key) for key, _ in section.columns] for row in section.rows]
-    return [*head, *picture, PagedTable(header, cells, column_widths(header, cells)), Spacer(1, 6)]
+    table = PagedTable(header, cells, column_widths(header, cells))
+    return [CondPageBreak(room), *head, *picture, table, Spacer(1, 6)]
 
 
 def _chart(section: ReportSection, styles: dict) -> list:
@@ -92,9 +98,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "title": ParagraphStyle("title", base, fontName=bold, fontSize=16, leading=20, spaceAfter=6),
-        "heading": ParagraphStyle(
-            "heading", base, fontName=bold, fontSize=12, leading=15, spaceBefore=10, keepWithNext=1
-        ),
+        "heading": ParagraphStyle("heading", base, fontName=bold, fontSize=12, leading=15, spaceBefore=10),
         "muted": ParagraphStyle("muted", base, textColor=MUTED),
         "note": ParagraphStyle(
             "note", base, backColor="#fdf6e3", borderPadding=4, spaceBefore=4, spaceAfter=8
