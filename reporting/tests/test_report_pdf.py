@@ -24,7 +24,7 @@ pdftotext_needed = pytest.mark.services("pdftotext")
 def pdf_pages(pdf: bytes) -> list[str]:
     """The text of every page (pdftotext separates pages with a form feed)."""
     done = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"],  # noqa: S607 (the system's poppler, found on PATH)
+        ["pdftotext", "-layout", "-", "-"],
         input=pdf,
         capture_output=True,
         check=True,
