@@ -17,6 +17,7 @@ from reporting.reports.pdf import render_csv, render_pdf
 from reporting.reports.pdf_story import CHART_FAILED
 from reporting.reports.spec import ReportSpec
 from reporting.tests.marts_world import APR, JAN, finish_run
+from warehouse.reads.models import TenantKey
 
 pdftotext_needed = pytest.mark.services("pdftotext")
 
@@ -171,3 +172,23 @@ def test_csv_holds_the_title_run_notes_and_every_section(
     assert {"ARR", "Gross margin", "Tickets", "No data for this period."} <= set(headings)
     assert ["Jan 2026", "$13.2K"] in rows and ["Apr 2026", "$17.4K"] in rows
     assert ["Period", "ARR"] in rows and ["Jan 2026", "75.0 %"] in rows
+
+
+@pdftotext_needed
+def test_a_customer_viewers_pdf_holds_only_their_organisations_numbers(
+    marts_world, executive, customer_viewer
+):
+    TenantKey.objects.create(organization=customer_viewer.organization, tenant_id=1)
+    spec = board_pack(title="Work orders", metrics=("work_orders_completed",))
+
+    def table(user) -> dict[str, str]:
+        lines = [
+            line.split()
+            for page in pdf_pages(render_pdf(build_document(spec, user=user)))
+            for line in page.splitlines()
+        ]
+        return {" ".join(words[:2]): words[-1] for words in lines if words[:1] in (["Jan"], ["Feb"], ["Apr"])}
+
+    # throughput per month (marts_world.py): tenant 1 Jan 8, Feb 11, Apr 9; tenant 2 Jan 4, Feb 3
+    assert table(customer_viewer) == {"Jan 2026": "8", "Feb 2026": "11", "Apr 2026": "9"}
+    assert table(executive) == {"Jan 2026": "12", "Feb 2026": "14", "Apr 2026": "9"}
