@@ -44,7 +44,8 @@ def why_empty(document: ReportDocument) -> str:
         return "This report has no numbers yet: no warehouse run has built the data it reads."
     if not document.sections:
         return "This report has no numbers to show: none of its metrics can be read (see the notes above)."
-    return f"This report has no numbers for {document.subtitle or 'its period'}: none of its metrics has data in that period."
+    period = document.subtitle or "its period"
+    return f"This report has no numbers for {period}: none of its metrics has data in that period."
 
 
 def _section(section: ReportSection, styles: dict) -> list:
