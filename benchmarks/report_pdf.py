@@ -10,9 +10,9 @@ process, so each peak RSS is its own:
   "page N of M" on every page);
 - naive: one HTML document (the charts, then every row in one table with a repeated header row,
   a header and "page N of M" frame), one `pisa.CreatePDF`;
-- chunked (the approach first suggested): the same HTML cut into 200-row documents, each its own
-  `pisa.CreatePDF` into a temporary file, joined with pypdf (no page numbers stamped, so a lower
-  bound of its cost).
+- chunked (the approach first suggested): the rows of the naive table cut into 200-row HTML
+  documents, each its own `pisa.CreatePDF` into a temporary file, joined with pypdf (without the
+  chart images and without page numbers stamped, so a lower bound of its cost).
 
 Charts are drawn first (vl-convert; the same PNGs for every rendering, from the charts' render
 cache) and timed apart; "total" is charts + layout. Goal: ours <= 0.5x naive, and peak RSS that
@@ -154,6 +154,7 @@ def child(mode: str, pages: int, sections: int) -> dict:
     for section in document.sections:
         section.chart.png()  # into the charts' render cache, the same for every rendering
     charts = time.perf_counter() - started
+    rss_charts = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     started = time.perf_counter()
     pdf = render(mode, document)
     layout = time.perf_counter() - started
@@ -166,6 +167,7 @@ def child(mode: str, pages: int, sections: int) -> dict:
         "layout_s": round(layout, 2),
         "total_s": round(charts + layout, 2),
         "rss_before_mb": rss_before,
+        "rss_after_charts_mb": rss_charts,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
 
