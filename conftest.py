@@ -1,6 +1,7 @@
 """Project-wide fixtures: service markers and the personas every permission test speaks of."""
 
 import os
+import shutil
 import socket
 from urllib.parse import urlparse
 
@@ -41,6 +42,9 @@ def _missing_services(names) -> list[str]:
         missing.append("bigquery (BIGQUERY_EMULATOR_HOST is not a reachable emulator; see .ci/bqemulator.sh)")
     if "gcs" in names and not _reachable(os.environ.get("STORAGE_EMULATOR_HOST"), 9023):
         missing.append("gcs (STORAGE_EMULATOR_HOST is not a reachable emulator; see .ci/gcsemulator.sh)")
+    # reporting: report PDFs are read back as text by poppler's pdftotext (apt: poppler-utils)
+    if "pdftotext" in names and shutil.which("pdftotext") is None:
+        missing.append("pdftotext (install poppler-utils)")
     return missing
 
 
