@@ -94,10 +94,11 @@ def _finding_and_capa(owner, helix):
 
 
 def _readiness_history():
-    """The last day of each of the last six months, and today: the readiness trend's points."""
+    """The last day of each of the last two months, and today: the readiness trend's points.
+    (Earlier days score near zero: the demo's evidence starts two months ago.)"""
     day = timezone.localdate()
     days = [day]
-    for _ in range(6):
+    for _ in range(2):
         day = day.replace(day=1) - timedelta(days=1)
         days.append(day)
     for day in reversed(days):

@@ -11,7 +11,7 @@ from portal.customer import selectors
 from portal.customer.dashboards import CUSTOMER_DASHBOARDS, customer_dashboard_context, document_tables
 from portal.customer.guard import customer_page
 from portal.models import PortalAccess
-from reporting.reports.build import build_document
+from reporting.reports.build import build_document, describe
 from reporting.reports.pdf import render_csv, render_pdf
 from reporting.reports.spec import ReportInvalid, spec_for_saved_report
 from warehouse.engine import EngineError
@@ -89,7 +89,7 @@ def _report_document(request, report):
         user=request.user,
         purpose=PURPOSE,
         request_id=request_id_for(request),
-        subtitle=f"{request.user.organization.name}",
+        subtitle=f"{request.user.organization.name}: {describe(spec)}",
     )
 
 
