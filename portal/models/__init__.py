@@ -1,5 +1,5 @@
-from portal.models.access import PortalAccess
+from portal.models.access import CustomerAccess, PortalAccess
 from portal.models.engagements import Engagement, EngagementObject
 from portal.models.requests import EvidenceRequest
 
-__all__ = ["Engagement", "EngagementObject", "EvidenceRequest", "PortalAccess"]
+__all__ = ["CustomerAccess", "Engagement", "EngagementObject", "EvidenceRequest", "PortalAccess"]

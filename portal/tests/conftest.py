@@ -24,6 +24,7 @@ from portal.services import (
     engagement_create,
     engagement_snapshot_add,
 )
+from portal.tests.customer_world import customers, warehouse  # noqa: F401  (the customer portal's fixtures)
 
 OCTOBER = date(2026, 10, 1)
 
