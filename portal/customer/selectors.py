@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q
 
 from governance.models import Capa, Control, Deviation, Finding, ReadinessScore
-from reporting.models import SavedReport
+from reporting.reports.saved import visible_to
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,7 @@ def open_item_list(*, organization) -> list[OpenItem]:
 
 
 def shared_report_list(*, user):
-    """Saved reports shared with the user's organisation. The builder's `visible_to` selector
-    replaces this filter at merge; keep it the one place the portal asks."""
-    if user.organization_id is None:
-        return SavedReport.objects.none()
-    return SavedReport.objects.filter(shared_with_organizations=user.organization_id).order_by("name")
+    """The saved reports the customer may open: those shared with their organisation (or with
+    their role), through the one `visible_to` of saved reports. Every number in them is read as
+    the customer, so the read path's row filter still applies."""
+    return visible_to(user).order_by("name")
