@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from accounts.services import api_token_create
 from reporting.tests.test_report_builder import make_report
+from warehouse.reads.models import AccessPolicy
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/reporting/reports/"
@@ -45,6 +46,11 @@ def test_csv_export_reads_as_the_caller(client, data_steward, compliance_officer
     # not shared with the compliance officer: no hint that it exists
     assert client.get(f"{LIST}{report.pk}/export.csv", **bearer(compliance_officer)).status_code == 404
     report.shared_with_roles.add(Group.objects.get(name=roles.COMPLIANCE_OFFICER))
+    shared = client.get(f"{LIST}{report.pk}/export.csv", **bearer(compliance_officer))
+    assert shared.status_code == 200 and "Jan 2026,$13.2K" in shared.content.decode()
+    AccessPolicy.objects.filter(role__name=roles.COMPLIANCE_OFFICER).update(
+        status=AccessPolicy.Status.RETIRED
+    )
     refused = client.get(f"{LIST}{report.pk}/export.csv", **bearer(compliance_officer))
     assert refused.status_code == 400 and refused.json()["detail"].startswith("The report cannot be read:")
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from reporting.models import SavedReport
 from reporting.tests.test_report_builder import ADD, ARR_BY_TIER, LIST, change_url, make_report
+from warehouse.reads.models import AccessPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,10 @@ def test_a_removed_metric_is_named_on_the_page_and_in_exports(steward_client, da
 
 
 def test_a_refused_read_is_explained(client, compliance_officer, marts_world):
-    # compliance officers build reports, but no policy lets them read the marts (warehouse access)
+    # compliance officers build reports; without an active policy on the marts they cannot read them
+    AccessPolicy.objects.filter(role__name=roles.COMPLIANCE_OFFICER).update(
+        status=AccessPolicy.Status.RETIRED
+    )
     client.force_login(compliance_officer)
     response = client.post(ADD, {**ARR_BY_TIER, "_preview": "1"})
     assert response.status_code == 400

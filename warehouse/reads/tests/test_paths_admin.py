@@ -54,11 +54,11 @@ def test_preview_marks_masked_columns_and_logs_one_preview_read(client, paths_wo
     assert (log.purpose, log.outcome, log.row_count) == ("preview", "allowed", 3)
 
 
-def test_preview_refused_shows_the_reason_with_a_403(client, paths_world, compliance_officer):
-    client.force_login(compliance_officer)
+def test_preview_refused_shows_the_reason_with_a_403(client, paths_world, submission_manager):
+    client.force_login(submission_manager)
     response = client.get(reverse("admin:warehouse_table_preview", args=[MART]))
     assert response.status_code == 403
-    assert "none of your roles (Compliance officer)" in response.content.decode()
+    assert "none of your roles (Submission manager)" in response.content.decode()
     assert AccessLog.objects.get().outcome == AccessLog.Outcome.DENIED
 
 

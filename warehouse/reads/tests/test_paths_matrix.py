@@ -37,7 +37,7 @@ READERS = {
     "customer_viewer": OWN_ROWS,
     "auditor": None,  # no grant
     "auditor_granted": ALL_ROWS,
-    "compliance_officer": None,
+    "compliance_officer": ALL_ROWS,  # reads the marts to build reports (warehouse_reads 0004)
     "submission_manager": None,
 }
 STAFF = {"executive", "data_steward", "compliance_officer", "submission_manager"}

@@ -333,7 +333,7 @@ def test_policy_list_queries_stay_flat(
         client.get(POLICIES)
     grow(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(client.get(POLICIES).context["cl"].result_list) == 15 + 4  # and the defaults
+        assert len(client.get(POLICIES).context["cl"].result_list) == 15 + 5  # and the defaults
 
 
 def test_roles_outside_data_work_do_not_see_policies(client, executive):
