@@ -128,6 +128,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_checkresult",
         "governance.view_qualityscore",
         "governance.view_qualitysla",
+        # scheduled report deliveries
+        "reporting.view_reportschedule",
+        "reporting.add_reportschedule",
+        "reporting.change_reportschedule",
+        "reporting.delete_reportschedule",
+        "reporting.view_reportdelivery",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -198,6 +204,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "governance.view_qualitysla",
         "governance.add_qualitysla",
         "governance.change_qualitysla",
+        # scheduled report deliveries
+        "reporting.view_reportschedule",
+        "reporting.add_reportschedule",
+        "reporting.change_reportschedule",
+        "reporting.delete_reportschedule",
+        "reporting.view_reportdelivery",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

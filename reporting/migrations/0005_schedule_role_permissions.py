@@ -1,0 +1,14 @@
+from django.db import migrations
+
+from accounts.roles import grant_role_permissions
+
+
+def grant(apps, schema_editor):
+    # Data stewards and compliance officers manage report schedules and read their deliveries.
+    grant_role_permissions(apps, "reporting")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reporting", "0004_saved_reports_schedules")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

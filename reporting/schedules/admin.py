@@ -1,0 +1,174 @@
+"""Admin of report schedules and their deliveries: display and navigation; writes go through
+`reporting.schedules.services`."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from accounts.admin_filters import PersonListFilter
+from accounts.admin_trail import ReadOnlyMixin
+from reporting.dashboards import dashboard
+from reporting.models import ReportDelivery, ReportSchedule
+from reporting.schedules import services
+from reporting.schedules.cadence import cadence_words, next_slot
+from reporting.schedules.forms import ReportScheduleForm
+
+
+class AudienceFilter(admin.SimpleListFilter):
+    title = "audience"
+    parameter_name = "audience"
+
+    def lookups(self, request, model_admin):
+        return [("internal", "Internal (our staff)"), ("customer", "A customer")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("internal", "customer"):
+            return queryset.filter(organization__isnull=self.value() == "internal")
+        return queryset
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(admin.ModelAdmin):
+    form = ReportScheduleForm
+    list_display = [
+        "name",
+        "source",
+        "audience",
+        "cadence_in_words",
+        "next_run",
+        "last_delivery",
+        "owner_name",
+        "active",
+    ]
+    list_filter = ["cadence", "active", AudienceFilter, ("owner", PersonListFilter)]
+    list_select_related = ["owner", "report", "organization"]
+    search_fields = [
+        "name",
+        "report__name",
+        "dashboard",
+        "organization__name",
+        "owner__first_name",
+        "owner__last_name",
+    ]
+    actions = ["send_now"]
+    fieldsets = [
+        (None, {"fields": ["name", "owner", "active"]}),
+        ("What", {"fields": ["report", "dashboard", "organization"]}),
+        ("When", {"fields": ["cadence", "hour", "weekday", "day_of_month"]}),
+        ("To whom", {"fields": ["recipient_users", "recipient_roles", "recipient_addresses"]}),
+    ]
+
+    def get_queryset(self, request):
+        last = ReportDelivery.objects.filter(schedule=OuterRef("pk")).order_by("-due_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_status=Subquery(last.values("status")[:1]),
+                last_due_at=Subquery(last.values("due_at")[:1]),
+            )
+        )
+
+    def get_changeform_initial_data(self, request):
+        return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="Report or dashboard")
+    def source(self, obj):
+        if obj.report_id:
+            return obj.report.name
+        page = dashboard(obj.dashboard)
+        return page.title if page else f"{obj.dashboard} (dashboard removed)"
+
+    @admin.display(description="Audience", ordering="organization__name")
+    def audience(self, obj):
+        return obj.organization.name if obj.organization_id else "Internal"
+
+    @admin.display(description="Cadence", ordering="cadence")
+    def cadence_in_words(self, obj):
+        return cadence_words(obj)
+
+    @admin.display(description="Next run")
+    def next_run(self, obj):
+        if not obj.active:
+            return "— (inactive)"
+        return f"{next_slot(obj, timezone.now()):%a %d %b %Y %H:%M} UTC"
+
+    @admin.display(description="Last delivery", ordering="last_due_at")
+    def last_delivery(self, obj):
+        if not obj.last_status:
+            return "Never sent"
+        url = reverse("admin:reporting_reportdelivery_changelist") + f"?schedule__id__exact={obj.pk}"
+        label = ReportDelivery.Status(obj.last_status).label
+        return format_html('<a href="{}">{} · {:%d %b %Y}</a>', url, label, obj.last_due_at)
+
+    @admin.display(description="Owner", ordering="owner__last_name")
+    def owner_name(self, obj):
+        return str(obj.owner)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.SCALAR_FIELDS}
+        fields["dashboard"] = fields["dashboard"] or ""
+        saved = services.schedule_save(
+            actor=request.user,
+            schedule=obj if change else None,
+            recipient_users=form.cleaned_data["recipient_users"],
+            recipient_roles=form.cleaned_data["recipient_roles"],
+            **fields,
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # recipients were set by the service, with the schedule
+
+    def delete_model(self, request, obj):
+        services.schedule_delete(schedule=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for schedule in queryset:
+            services.schedule_delete(schedule=schedule, actor=request.user)
+
+    @admin.action(description="Send now", permissions=["change"])
+    def send_now(self, request, queryset):
+        sent = 0
+        for schedule in queryset:
+            try:
+                services.schedule_run_now(schedule=schedule, actor=request.user)
+                sent += 1
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        if sent:
+            self.message_user(
+                request, f"Sending {sent} schedule(s) now: see their report deliveries.", messages.SUCCESS
+            )
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["schedule", "due_at", "status", "attempts", "recipient_count", "pdf_pages", "finished_at"]
+    list_filter = ["status", ("schedule__owner", PersonListFilter), "schedule"]
+    list_select_related = ["schedule"]
+    search_fields = ["schedule__name", "note"]
+    date_hierarchy = "due_at"
+    fields = [
+        "schedule", "due_at", "status", "attempts", "recipient_list", "refused_list", "pdf_sha256",
+        "pdf_pages", "warehouse_run", "note", "created_at", "finished_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="Recipients")
+    def recipient_count(self, obj):
+        return len(obj.recipients)
+
+    @admin.display(description="Recipients")
+    def recipient_list(self, obj):
+        return format_html_join(", ", "{}", ((address,) for address in obj.recipients)) or "—"
+
+    @admin.display(description="Refused")
+    def refused_list(self, obj):
+        items = ((item["recipient"], item["reason"]) for item in obj.refused)
+        return format_html_join("", "<div>{}: {}</div>", items) or "—"
