@@ -124,16 +124,16 @@ def _failed_attempt(delivery: ReportDelivery, exc: Exception) -> Outcome:
     failure = f"Attempt {delivery.attempts} at {when}: the mail could not be sent ({exc})."
     delivery.note = f"{delivery.note}\n{failure}".strip()
     if delivery.attempts >= MAX_ATTEMPTS:
-        return _finish(
-            delivery, Status.FAILED, f"{delivery.note}\nGave up after {delivery.attempts} attempts."
-        )
+        return _finish(delivery, Status.FAILED, f"Gave up after {delivery.attempts} attempts.")
     delivery.status = Status.RETRYING
     delivery.save()
     return Outcome(delivery, retry_in=RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1))
 
 
 def _finish(delivery: ReportDelivery, status: str, note: str) -> Outcome:
-    delivery.status, delivery.note, delivery.finished_at = status, note.strip(), timezone.now()
+    """End the delivery; `note` follows the failed attempts' lines, if any."""
+    delivery.note = "\n".join(part for part in (delivery.note, note.strip()) if part)
+    delivery.status, delivery.finished_at = status, timezone.now()
     delivery.save()
     return Outcome(delivery)
 
