@@ -25,6 +25,9 @@ def deliver_schedule(self, schedule_id: int, due_at: str | None = None) -> str:
         return "inactive"
     slot = datetime.fromisoformat(due_at) if due_at else slot_at(schedule, timezone.now())
     outcome = delivery_send(schedule_id=schedule_id, due_at=slot)
+    while outcome.retry_in is not None and self.app.conf.task_always_eager:
+        # Tasks run in-process (no broker): no worker will come back later, so try again at once.
+        outcome = delivery_send(schedule_id=schedule_id, due_at=slot)
     if outcome.retry_in is not None:
         raise self.retry(
             kwargs={"schedule_id": schedule_id, "due_at": slot.isoformat()}, countdown=outcome.retry_in
