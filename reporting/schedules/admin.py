@@ -104,7 +104,7 @@ class ReportScheduleAdmin(admin.ModelAdmin):
             return "Never sent"
         url = reverse("admin:reporting_reportdelivery_changelist") + f"?schedule__id__exact={obj.pk}"
         label = ReportDelivery.Status(obj.last_status).label
-        return format_html('<a href="{}">{} · {:%d %b %Y}</a>', url, label, obj.last_due_at)
+        return format_html('<a href="{}">{} · {}</a>', url, label, f"{obj.last_due_at:%d %b %Y}")
 
     @admin.display(description="Owner", ordering="owner__last_name")
     def owner_name(self, obj):
