@@ -8,6 +8,7 @@ from governance.access.demo import seed_access_reviews
 from governance.demo import seed_audits_and_capa, seed_governance
 from governance.quality.demo import seed_quality
 from portal.demo import seed_portal
+from reporting.schedules.demo import seed_schedules
 from submissions.demo import seed_submissions
 from warehouse.demo import seed_warehouse
 from warehouse.reads.demo import seed_warehouse_access
@@ -32,6 +33,7 @@ class Command(AuditedCommand):
         self.stdout.write(f"Warehouse access: {seed_warehouse_access()}.")
         self.stdout.write(f"Data quality: {seed_quality()}.")
         self.stdout.write(f"Access reviews: {seed_access_reviews()}.")
+        self.stdout.write(f"Report schedules: {seed_schedules()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
