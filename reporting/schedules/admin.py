@@ -15,7 +15,7 @@ from accounts.admin_trail import ReadOnlyMixin
 from reporting.dashboards import dashboard
 from reporting.models import ReportDelivery, ReportSchedule
 from reporting.schedules import services
-from reporting.schedules.cadence import cadence_words, next_slot
+from reporting.schedules.cadence import cadence_short, cadence_words, next_slot
 from reporting.schedules.forms import ReportScheduleForm
 
 
@@ -35,16 +35,7 @@ class AudienceFilter(admin.SimpleListFilter):
 @admin.register(ReportSchedule)
 class ReportScheduleAdmin(admin.ModelAdmin):
     form = ReportScheduleForm
-    list_display = [
-        "name",
-        "source",
-        "audience",
-        "cadence_in_words",
-        "next_run",
-        "last_delivery",
-        "owner_name",
-        "active",
-    ]
+    list_display = ["name", "source", "cadence_in_words", "next_run", "last_delivery", "owner_name"]
     list_filter = ["cadence", "active", AudienceFilter, ("owner", PersonListFilter)]
     list_select_related = ["owner", "report", "organization"]
     search_fields = [
@@ -80,23 +71,21 @@ class ReportScheduleAdmin(admin.ModelAdmin):
     @admin.display(description="Report or dashboard")
     def source(self, obj):
         if obj.report_id:
-            return obj.report.name
-        page = dashboard(obj.dashboard)
-        return page.title if page else f"{obj.dashboard} (dashboard removed)"
+            name = obj.report.name
+        else:
+            page = dashboard(obj.dashboard)
+            name = page.title if page else f"{obj.dashboard} (dashboard removed)"
+        return f"{name} · {obj.organization.name if obj.organization_id else 'internal'}"
 
-    @admin.display(description="Audience", ordering="organization__name")
-    def audience(self, obj):
-        return obj.organization.name if obj.organization_id else "Internal"
-
-    @admin.display(description="Cadence", ordering="cadence")
+    @admin.display(description="Cadence (UTC)", ordering="cadence")
     def cadence_in_words(self, obj):
-        return cadence_words(obj)
+        return format_html('<span title="{}">{}</span>', cadence_words(obj), cadence_short(obj))
 
     @admin.display(description="Next run")
     def next_run(self, obj):
         if not obj.active:
             return "— (inactive)"
-        return f"{next_slot(obj, timezone.now()):%a %d %b %Y %H:%M} UTC"
+        return f"{next_slot(obj, timezone.now()):%d %b %Y %H:%M}"
 
     @admin.display(description="Last delivery", ordering="last_due_at")
     def last_delivery(self, obj):
@@ -104,7 +93,7 @@ class ReportScheduleAdmin(admin.ModelAdmin):
             return "Never sent"
         url = reverse("admin:reporting_reportdelivery_changelist") + f"?schedule__id__exact={obj.pk}"
         label = ReportDelivery.Status(obj.last_status).label
-        return format_html('<a href="{}">{} · {}</a>', url, label, f"{obj.last_due_at:%d %b %Y}")
+        return format_html('<a href="{}">{} {}</a>', url, label, f"{obj.last_due_at:%d %b %Y}")
 
     @admin.display(description="Owner", ordering="owner__last_name")
     def owner_name(self, obj):
@@ -149,20 +138,36 @@ class ReportScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(ReportDelivery)
 class ReportDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["schedule", "due_at", "status", "attempts", "recipient_count", "pdf_pages", "finished_at"]
+    list_display = [
+        "schedule",
+        "due_at",
+        "status",
+        "attempts",
+        "recipient_count",
+        "page_count",
+        "finished_at",
+    ]
     list_filter = ["status", ("schedule__owner", PersonListFilter), "schedule"]
     list_select_related = ["schedule"]
     search_fields = ["schedule__name", "note"]
     date_hierarchy = "due_at"
     fields = [
-        "schedule", "due_at", "status", "attempts", "recipient_list", "refused_list", "pdf_sha256",
-        "pdf_pages", "warehouse_run", "note", "created_at", "finished_at",
+        "schedule", "due_at", "status", "attempts", "recipient_list", "refused_list", "pdf_checksum",
+        "page_count", "warehouse_run", "note", "created_at", "finished_at",
     ]  # fmt: skip
     readonly_fields = fields
 
     @admin.display(description="Recipients")
     def recipient_count(self, obj):
         return len(obj.recipients)
+
+    @admin.display(description="PDF SHA-256")
+    def pdf_checksum(self, obj):
+        return obj.pdf_sha256 or "—"
+
+    @admin.display(description="PDF pages", ordering="pdf_pages")
+    def page_count(self, obj):
+        return obj.pdf_pages or "—"
 
     @admin.display(description="Recipients")
     def recipient_list(self, obj):

@@ -37,6 +37,16 @@ def cadence_words(schedule: ReportSchedule) -> str:
     return f"Monthly on day {schedule.day_of_month} {at}"
 
 
+def cadence_short(schedule: ReportSchedule) -> str:
+    """For narrow columns: "Weekly · Mon 07:00"; the hours are UTC."""
+    at = f"{schedule.hour:02d}:00"
+    if schedule.cadence == Cadence.DAILY:
+        return f"Daily · {at}"
+    if schedule.cadence == Cadence.WEEKLY:
+        return f"Weekly · {WEEKDAYS[schedule.weekday][:3]} {at}"
+    return f"Monthly · day {schedule.day_of_month}, {at}"
+
+
 def slot_at(schedule: ReportSchedule, now: datetime) -> datetime:
     """The latest scheduled time at or before `now` (an aware UTC datetime)."""
     base = now.replace(hour=schedule.hour, minute=0, second=0, microsecond=0)

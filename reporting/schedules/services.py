@@ -60,7 +60,7 @@ def schedule_validate(*, fields: dict, recipient_users, recipient_roles) -> None
                 addresses=fields.get("recipient_addresses", ""),
             )
         except ValidationError as exc:
-            errors["recipient_addresses"] = exc.messages
+            errors["recipients"] = exc.messages
     if errors:
         raise ValidationError(errors)
 

@@ -24,7 +24,7 @@ def crontab_of(schedule) -> tuple:
 
 
 def refused_messages(excinfo) -> list[str]:
-    return excinfo.value.message_dict["recipient_addresses"]
+    return excinfo.value.message_dict["recipients"]
 
 
 def test_a_weekly_schedule_gets_an_enabled_utc_crontab_task_for_itself(owner):
