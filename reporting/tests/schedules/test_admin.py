@@ -39,14 +39,14 @@ def test_the_list_shows_each_schedule_in_words_and_its_last_delivery(client, own
     assert "Helix monthly" in customers_only and "Board pack weekly" not in customers_only
     with time_machine.travel(datetime(2026, 5, 4, 8, tzinfo=UTC)):
         page = client.get(LIST).content.decode()
-    assert "11 May 2026 07:00" in page and "01 Jun 2026 07:00" in page  # the next runs, weekly and monthly
+    assert "11 May 2026" in page and "01 Jun 2026" in page  # the next runs, weekly and monthly
     expected = [
         "Weekly · Mon 07:00",
         "Monthly · day 1, 07:00",
         "Weekly on Monday at 07:00 UTC",
         "Dana Steward",
     ]
-    expected += ["Failed 04 May 2026", "Never sent", "Board pack · internal", "Board pack · Helix Pharma"]
+    expected += ["Failed 04 May 2026", "Never sent", "Board pack (Helix Pharma)"]
     assert [text for text in expected if text not in page] == []
 
 
