@@ -9,8 +9,8 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from reporting import checks  # noqa: F401 - registers the metric layer's system check
-        from reporting.schedules import admin as schedules_admin  # noqa: F401 - registers its admin pages
         from reporting.freshness import run_finished
+        from reporting.schedules import admin as schedules_admin  # noqa: F401 - registers its admin pages
         from warehouse.models import JobRun
 
         # Cache glue, not business flow (docs/reporting.md): a finished run retires the freshness answer.
