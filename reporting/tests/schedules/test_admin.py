@@ -109,3 +109,21 @@ def test_compliance_officers_manage_schedules_too(client, colleague, owner):
     weekly(owner, saved_report(owner, "arr"), recipients=[owner])
     client.force_login(colleague)
     assert client.get(LIST).status_code == 200 and client.get(ADD).status_code == 200
+
+
+def test_the_deliveries_list_costs_the_same_queries_for_many_deliveries(
+    client, owner, django_assert_max_num_queries
+):
+    schedule = weekly(owner, saved_report(owner, "arr"), recipients=[owner])
+    ReportDelivery.objects.create(
+        schedule=schedule, due_at=datetime(2026, 1, 5, 7, tzinfo=UTC), status="sent"
+    )
+    client.force_login(owner)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/admin/reporting/reportdelivery/")
+    for day in range(1, 21):
+        ReportDelivery.objects.create(
+            schedule=schedule, due_at=datetime(2026, 2, day, 7, tzinfo=UTC), status="sent"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/admin/reporting/reportdelivery/").status_code == 200

@@ -14,7 +14,7 @@ from django_celery_beat.schedulers import ModelEntry
 
 from portal.celery import app
 from reporting.models import ReportDelivery
-from reporting.schedules.delivery import MAX_ATTEMPTS
+from reporting.schedules.delivery import MAX_ATTEMPTS, delivery_send
 from reporting.tasks import deliver_schedule
 from reporting.tests.marts_world import finish_run
 from reporting.tests.schedules.smtp import pdf_text
@@ -233,3 +233,21 @@ def test_an_inactive_schedule_sends_nothing(marts_world, smtp_server, owner):
     schedule = weekly(owner, saved_report(owner, "arr"), recipients=[owner], active=False)
     assert deliver_schedule.delay(schedule.pk).get() == "inactive"
     assert not ReportDelivery.objects.exists() and not smtp_server.messages
+
+
+def test_the_queries_of_a_delivery_do_not_grow_with_its_recipients(
+    marts_world, smtp_server, owner, internal_org, django_assert_max_num_queries
+):
+    from accounts.tests.factories import UserFactory
+
+    report = saved_report(owner, "arr")
+    few = weekly(owner, report, recipients=[owner], name="Few")
+    staff = [UserFactory(role="Executive", organization=internal_org) for _ in range(12)]
+    many = weekly(
+        owner, report, recipients=[owner, *staff], recipient_addresses="\n".join(u.email for u in staff)
+    )
+    with django_assert_max_num_queries(60) as counted:
+        delivery_send(schedule_id=few.pk, due_at=MONDAY_7)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        delivery_send(schedule_id=many.pk, due_at=MONDAY_7)
+    assert [len(m["X-Envelope-To"].split(", ")) for m in smtp_server.messages] == [1, 13]
