@@ -37,6 +37,8 @@ def test_the_list_shows_each_schedule_in_words_and_its_last_delivery(client, own
     client.force_login(owner)
     customers_only = client.get(LIST, {"audience": "customer"}).content.decode()
     assert "Helix monthly" in customers_only and "Board pack weekly" not in customers_only
+    failing = client.get(LIST, {"last_delivery": "failed"}).content.decode()
+    assert "Board pack weekly" in failing and "Helix monthly" not in failing
     with time_machine.travel(datetime(2026, 5, 4, 8, tzinfo=UTC)):
         page = client.get(LIST).content.decode()
     assert "11 May 2026" in page and "01 Jun 2026" in page  # the next runs, weekly and monthly

@@ -251,3 +251,16 @@ def test_the_queries_of_a_delivery_do_not_grow_with_its_recipients(
     with django_assert_max_num_queries(len(counted.captured_queries)):
         delivery_send(schedule_id=many.pk, due_at=MONDAY_7)
     assert [len(m["X-Envelope-To"].split(", ")) for m in smtp_server.messages] == [1, 13]
+
+
+def test_a_dashboard_schedule_sends_the_dashboards_metrics_over_the_last_12_months(
+    marts_world, smtp_server, owner
+):
+    schedule = weekly(owner, None, recipients=[owner], dashboard="executive", name="Executive weekly")
+    with time_machine.travel(MONDAY_7, tick=False):
+        assert deliver_schedule.delay(schedule.pk).get() == "sent"
+    text = pdf_text(smtp_server.pdfs(smtp_server.messages[0])[0])
+    assert "Executive dashboard" in text and "01 May 2025 to 30 Apr 2026, monthly" in text
+    assert {"Jan 2026 $13.2K", "Apr 2026 $17.4K"} <= lines(text)
+    for heading in ("ARR", "Customers", "Gross margin"):
+        assert heading in lines(text)
