@@ -133,6 +133,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reporting.add_savedreport",
         "reporting.change_savedreport",
         "reporting.delete_savedreport",
+        # scheduled report deliveries
+        "reporting.view_reportschedule",
+        "reporting.add_reportschedule",
+        "reporting.change_reportschedule",
+        "reporting.delete_reportschedule",
+        "reporting.view_reportdelivery",
     },
     DATA_STEWARD: {
         "accounts.view_organization",
@@ -208,6 +214,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reporting.add_savedreport",
         "reporting.change_savedreport",
         "reporting.delete_savedreport",
+        # scheduled report deliveries
+        "reporting.view_reportschedule",
+        "reporting.add_reportschedule",
+        "reporting.change_reportschedule",
+        "reporting.delete_reportschedule",
+        "reporting.view_reportdelivery",
     },
     SUBMISSION_MANAGER: {
         "accounts.view_organization",

@@ -15,6 +15,7 @@ class ReportingConfig(AppConfig):
 
         from reporting import checks  # noqa: F401 - registers the metric layer's system check
         from reporting.freshness import run_finished
+        from reporting.schedules import admin as schedules_admin  # noqa: F401 - registers its admin pages
         from warehouse.models import JobRun
 
         # Cache glue, not business flow (docs/reporting.md): a finished run retires the freshness answer.

@@ -124,6 +124,7 @@ class ReportDelivery(models.Model):
 
     class Meta:
         ordering = ["-due_at"]
+        verbose_name_plural = "report deliveries"
         constraints = [models.UniqueConstraint(fields=["schedule", "due_at"], name="delivery_one_per_slot")]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from governance.quality.demo import seed_quality
 from portal.customer.demo import seed_customer_portal
 from portal.demo import seed_portal
 from reporting.demo import seed_reports
+from reporting.schedules.demo import seed_schedules
 from submissions.demo import seed_submissions
 from warehouse.demo import seed_warehouse
 from warehouse.reads.demo import seed_warehouse_access
@@ -35,6 +36,7 @@ class Command(AuditedCommand):
         self.stdout.write(f"Data quality: {seed_quality()}.")
         self.stdout.write(f"Access reviews: {seed_access_reviews()}.")
         self.stdout.write(f"Saved reports: {seed_reports()}.")
+        self.stdout.write(f"Report schedules: {seed_schedules()}.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")

@@ -1,4 +1,5 @@
-"""The report builder's permissions for data stewards and compliance officers (accounts.roles)."""
+"""Saved reports and report schedules: their permissions for data stewards and compliance officers
+(accounts.roles)."""
 
 from django.db import migrations
 
