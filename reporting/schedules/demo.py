@@ -6,7 +6,7 @@ from accounts.models import Organization, User
 from reporting.models import ReportSchedule, SavedReport
 from reporting.schedules.services import schedule_save
 
-BOARD_PACK = ("Board pack", ["arr", "customers", "nrr", "grr", "logo_churn", "gross_margin"])
+BOARD_PACK = ("Board pack: ARR, NRR, churn", ["arr", "nrr", "logo_churn"])  # reporting/demo.py seeds it first
 CUSTOMER_REPORT = (
     "Your operations",
     ["work_orders_completed", "sla_compliance", "cycle_time_median", "support_tickets"],
