@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/v1/warehouse/", include("warehouse.reads.urls")),
     path("api/v1/reporting/", include("reporting.urls")),
     path("portal/", include("portal.auditor.urls")),  # auditor portal (issue 8)
+    path("embed/", include("portal.embeds.urls")),
 ]

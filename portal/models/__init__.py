@@ -1,5 +1,6 @@
 from portal.models.access import PortalAccess
+from portal.models.embeds import EmbedLink, EmbedOrigin
 from portal.models.engagements import Engagement, EngagementObject
 from portal.models.requests import EvidenceRequest
 
-__all__ = ["Engagement", "EngagementObject", "EvidenceRequest", "PortalAccess"]
+__all__ = ["EmbedLink", "EmbedOrigin", "Engagement", "EngagementObject", "EvidenceRequest", "PortalAccess"]

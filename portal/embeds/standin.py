@@ -1,0 +1,16 @@
+"""STAND-IN for portal.customer.dashboards (branch `customer`); deleted once that is merged."""
+
+from reporting.series import metric_series
+
+CUSTOMER_DASHBOARDS = {"work-orders": "Work-order performance", "compliance": "Compliance"}
+
+
+def customer_dashboard_context(*, reader, organization, slug, params, purpose, request_id=""):
+    series = metric_series(
+        user=reader, metric="work_orders_completed", purpose=purpose, request_id=request_id
+    )
+    return {
+        "title": CUSTOMER_DASHBOARDS[slug],
+        "organization": organization,
+        "points": series.points,
+    }
