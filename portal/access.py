@@ -1,4 +1,4 @@
-"""Recording auditor activity (portal.models.PortalAccess) and the regulated part in the trail."""
+"""Recording portal activity (portal.models.PortalAccess) and the regulated part in the trail."""
 
 from accounts.audit import audit_event_record
 from accounts.models import AuditEntry
@@ -6,11 +6,18 @@ from portal.models import PortalAccess
 
 
 def portal_access_record(
-    *, request, engagement, kind: str, status_code: int, detail: str = ""
+    *,
+    request,
+    engagement=None,
+    kind: str,
+    status_code: int,
+    detail: str = "",
+    portal: str = PortalAccess.Portal.AUDITOR,
+    organization=None,
 ) -> PortalAccess:
     meta = request.META
     return PortalAccess.objects.create(
-        engagement=engagement, user=request.user, kind=kind, method=request.method,
+        portal=portal, engagement=engagement, organization=organization, user=request.user, kind=kind, method=request.method,
         path=request.get_full_path()[:500], status_code=status_code, detail=detail[:300],
         ip_address=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
     )  # fmt: skip

@@ -50,7 +50,8 @@ class AuditorFilter(admin.SimpleListFilter):
     parameter_name = "auditor"
 
     def lookups(self, request, model_admin):
-        auditors = get_user_model().objects.filter(pk__in=PortalAccess.objects.values("user_id"))
+        used = PortalAccess.objects.filter(portal=PortalAccess.Portal.AUDITOR).values("user_id")
+        auditors = get_user_model().objects.filter(pk__in=used)
         auditors = auditors.order_by("first_name", "last_name", "username")
         return [(user.pk, person_name(user)) for user in auditors]
 
@@ -68,7 +69,8 @@ class PortalAccessAdmin(ReadOnlyAdmin):
     actions = ["export_csv"]
 
     def get_queryset(self, request):
-        return PortalAccess.objects.visible_to(request.user).select_related("engagement", "user")
+        rows = PortalAccess.objects.visible_to(request.user).filter(portal=PortalAccess.Portal.AUDITOR)
+        return rows.select_related("engagement", "user")
 
     @admin.action(description="Export selected rows as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

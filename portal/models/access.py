@@ -1,4 +1,5 @@
-"""The auditor access log: every portal page view, download and request, one row each."""
+"""The portal access log: every page view, download and request in the auditor and customer
+portals, one row each."""
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ class PortalAccessQuerySet(models.QuerySet):
 
 
 class PortalAccess(models.Model):
-    """One request an auditor made in the portal. Append-only.
+    """One request an auditor or a customer viewer made in their portal. Append-only.
 
     A dedicated table rather than the hash-chained trail: page views are many and cheap, and the
     chain's single head row would serialise 50 auditors browsing at once. Downloads and evidence
@@ -25,8 +26,21 @@ class PortalAccess(models.Model):
         REQUEST = "request", "Evidence request"
         DENIED = "denied", "Refused"
 
+    class Portal(models.TextChoices):
+        AUDITOR = "auditor", "Auditor portal"
+        CUSTOMER = "customer", "Customer portal"
+
+    portal = models.CharField(max_length=10, choices=Portal.choices, default=Portal.AUDITOR)
     engagement = models.ForeignKey(
         "portal.Engagement", null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Customer portal: the organisation whose pages were asked for.",
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -44,7 +58,11 @@ class PortalAccess(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = "auditor access"
         verbose_name_plural = "auditor access log"
-        indexes = [models.Index(fields=["engagement", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["engagement", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["portal", "organization", "-at"]),
+        ]
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.path}"
@@ -56,3 +74,20 @@ class PortalAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Access log rows are never deleted.")
+
+
+class CustomerAccessManager(models.Manager.from_queryset(PortalAccessQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(portal=PortalAccess.Portal.CUSTOMER)
+
+
+class CustomerAccess(PortalAccess):
+    """The customer portal's rows of the access log, listed in the admin on their own."""
+
+    objects = CustomerAccessManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-at", "-pk"]
+        verbose_name = "customer access"
+        verbose_name_plural = "customer access log"

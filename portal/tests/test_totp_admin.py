@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.factories import UserFactory
-from portal.mfa import auditor_totp_create
+from portal.mfa import portal_totp_create
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def root(client):
 
 @pytest.fixture
 def device(auditor, root):
-    return auditor_totp_create(user=auditor, actor=root)
+    return portal_totp_create(user=auditor, actor=root)
 
 
 @pytest.mark.parametrize("view", ["config", "qrcode"])

@@ -8,6 +8,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0005_embed_links")]
+    dependencies = [("portal", "0006_embed_links")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0008_bound_grant_window"),
-        ("portal", "0004_bound_dates"),
+        ("portal", "0005_customer_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
