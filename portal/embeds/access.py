@@ -1,6 +1,6 @@
-"""Recording embed views. STAND-IN: rows go to portal.PortalAccess (as the link's reader) until
-the customer portal's access log is merged; a token that names no link has no reader to log as,
-so it goes to the server log only. The token itself is never logged: it is a bearer secret."""
+"""Recording embed views in the customer access log (portal.PortalAccess, portal "customer"), as
+the link's reader. A token that names no link has no reader or organisation to log under, so it
+goes to the server log only. The token itself is never logged: it is a bearer secret."""
 
 import logging
 
@@ -17,7 +17,7 @@ def embed_access_record(*, request, link: EmbedLink | None, status_code: int, re
     kind = PortalAccess.Kind.VIEW if status_code == 200 else PortalAccess.Kind.DENIED
     detail = f"embed link #{link.pk} {link.dashboard}" + (f": {refusal}" if refusal else "")
     PortalAccess.objects.create(
-        engagement=None, user=link.reader, kind=kind, method=request.method,
+        portal=PortalAccess.Portal.CUSTOMER, organization=link.organization, user=link.reader, kind=kind, method=request.method,
         path=f"/embed/link-{link.pk}/", status_code=status_code, detail=detail[:300],
         ip_address=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
     )  # fmt: skip

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from accounts import roles
-from portal.embeds.standin import CUSTOMER_DASHBOARDS
+from portal.customer.dashboards import CUSTOMER_DASHBOARDS
 from portal.embeds.tokens import embed_token_read
 from portal.models import EmbedLink, EmbedOrigin
 

@@ -12,7 +12,7 @@ from portal.embeds.access import embed_access_record
 from portal.embeds.headers import embed_headers
 from portal.embeds.selectors import embed_link_for_token, embed_link_refusal, embed_origins
 from portal.embeds.services import embed_link_mark_used
-from portal.embeds.standin import customer_dashboard_context
+from portal.customer.dashboards import customer_dashboard_context
 from reporting.reports.spec import ReportInvalid
 from warehouse.reads.models import AccessLog
 

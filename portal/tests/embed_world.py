@@ -3,9 +3,10 @@ two allowed origins) and Orbit (tenant 2, none), each with a customer viewer and
 its work-order dashboard, made by a compliance officer."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts import roles
@@ -15,6 +16,8 @@ from portal.embeds.tokens import embed_token
 from portal.models import EmbedLink, EmbedOrigin
 from warehouse.reads.models import TenantKey
 
+# The marts hold January to April 2026; the dashboards show the last 12 whole months.
+TODAY = datetime(2026, 5, 15, 9, 0, tzinfo=UTC)
 HELIX_ORIGINS = ["https://intranet.helix.example", "https://wiki.helix.example:8443"]
 
 
@@ -40,7 +43,12 @@ def new_link(officer, reader, *, days=30, dashboard="work-orders"):
 
 
 @pytest.fixture
-def embed_world(marts_world, compliance_officer) -> EmbedWorld:
+def embed_world(marts_world, compliance_officer):
+    with time_machine.travel(TODAY, tick=True):
+        yield _build(compliance_officer)
+
+
+def _build(compliance_officer) -> EmbedWorld:
     helix = OrganizationFactory(name="Helix Pharma", slug="helix")
     orbit = OrganizationFactory(name="Orbit Labs", slug="orbit")
     helix_reader = UserFactory(role=roles.CUSTOMER_VIEWER, username="chris", organization=helix)
