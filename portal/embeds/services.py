@@ -29,12 +29,9 @@ def _check_expiry(expires_at: datetime | None) -> None:
         raise ValidationError({"expires_at": f"An embed link may run for at most {longest} days."})
 
 
-def embed_link_create(
-    *, organization, dashboard: str, reader, expires_at: datetime | None, actor, label: str = ""
-) -> EmbedLink:
-    """A link to `dashboard` of `organization`, read as `reader` until `expires_at`."""
-    if not actor.has_perm("portal.add_embedlink"):
-        raise PermissionDenied("You may not create embed links.")
+def embed_link_check(*, organization, dashboard: str, reader, expires_at: datetime | None) -> None:
+    """Raise ValidationError (by field) unless a link with these terms may be created; the
+    admin's form runs it too, so mistakes show beside the fields and nothing is saved."""
     if dashboard not in CUSTOMER_DASHBOARDS:
         choices = ", ".join(CUSTOMER_DASHBOARDS.values())
         raise ValidationError({"dashboard": f"Choose one of the customer dashboards: {choices}."})
@@ -42,6 +39,15 @@ def embed_link_create(
     refusal = reader_refusal(reader, organization)
     if refusal:
         raise ValidationError({"reader": f"{refusal} Choose an active customer viewer of {organization}."})
+
+
+def embed_link_create(
+    *, organization, dashboard: str, reader, expires_at: datetime | None, actor, label: str = ""
+) -> EmbedLink:
+    """A link to `dashboard` of `organization`, read as `reader` until `expires_at`."""
+    if not actor.has_perm("portal.add_embedlink"):
+        raise PermissionDenied("You may not create embed links.")
+    embed_link_check(organization=organization, dashboard=dashboard, reader=reader, expires_at=expires_at)
     link = EmbedLink(
         organization=organization, dashboard=dashboard, reader=reader,
         expires_at=expires_at, created_by=actor, label=label.strip(),
