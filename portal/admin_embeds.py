@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,7 +46,8 @@ class EmbedLinkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expires_at"].initial = timezone.now() + timedelta(days=DEFAULT_DAYS)
+        if "expires_at" in self.fields:  # the add form; an existing link is shown read-only
+            self.fields["expires_at"].initial = timezone.now() + timedelta(days=DEFAULT_DAYS)
 
     def clean(self):
         data = super().clean()
@@ -70,12 +72,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class DashboardFilter(admin.SimpleListFilter):
+    title = "dashboard"
+    parameter_name = "dashboard"
+
+    def lookups(self, request, model_admin):
+        return list(CUSTOMER_DASHBOARDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(dashboard=self.value()) if self.value() else queryset
+
+
 @admin.register(EmbedLink)
 class EmbedLinkAdmin(admin.ModelAdmin):
     form = EmbedLinkForm
     list_display = ["__str__", "organization", "dashboard_title", "reader_name", "expires_at",
                     "status_label", "last_used_at"]  # fmt: skip
-    list_filter = [StatusFilter, "organization", "dashboard"]
+    list_filter = [StatusFilter, "organization", DashboardFilter]
     search_fields = ["label", "organization__name"]
     readonly_fields = ["organization", "dashboard_title", "reader_name", "label", "status_label",
                        "expires_at", "created_by_name", "created_at",
@@ -110,14 +123,16 @@ class EmbedLinkAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, "Link created: copy its URL below.", messages.SUCCESS)
-        return super().response_add(request, obj, reverse("admin:portal_embedlink_change", args=[obj.pk]))
+        return redirect(reverse("admin:portal_embedlink_change", args=[obj.pk]))
 
     @admin.action(description="Revoke selected links", permissions=["revoke"])
     def revoke(self, request, queryset):
         links = list(queryset.filter(revoked_at__isnull=True))
         for link in links:
             services.embed_link_revoke(link=link, actor=request.user)
-        self.message_user(request, f"{len(links)} link(s) revoked; they stop working at once.", messages.SUCCESS)
+        self.message_user(
+            request, f"{len(links)} link(s) revoked; they stop working at once.", messages.SUCCESS
+        )
 
     @admin.display(description="dashboard", ordering="dashboard")
     def dashboard_title(self, link):
