@@ -17,7 +17,14 @@ def embed_access_record(*, request, link: EmbedLink | None, status_code: int, re
     kind = PortalAccess.Kind.VIEW if status_code == 200 else PortalAccess.Kind.DENIED
     detail = f"embed link #{link.pk} {link.dashboard}" + (f": {refusal}" if refusal else "")
     PortalAccess.objects.create(
-        portal=PortalAccess.Portal.CUSTOMER, organization=link.organization, user=link.reader, kind=kind, method=request.method,
-        path=f"/embed/link-{link.pk}/", status_code=status_code, detail=detail[:300],
-        ip_address=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-    )  # fmt: skip
+        portal=PortalAccess.Portal.CUSTOMER,
+        organization=link.organization,
+        user=link.reader,
+        kind=kind,
+        method=request.method,
+        path=f"/embed/link-{link.pk}/",
+        status_code=status_code,
+        detail=detail[:300],
+        ip_address=meta.get("REMOTE_ADDR") or None,
+        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+    )

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.audit import audit_event_record
 from accounts.models import AuditEntry
-from portal.embeds.selectors import reader_refusal
 from portal.customer.dashboards import CUSTOMER_DASHBOARDS
+from portal.embeds.selectors import reader_refusal
 from portal.models import EmbedLink
 
 # last_used_at is written at most this often: a busy intranet page must not write on every view.

@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from portal.customer.dashboards import customer_dashboard_context
 from portal.embeds.access import embed_access_record
 from portal.embeds.headers import embed_headers
 from portal.embeds.selectors import embed_link_for_token, embed_link_refusal, embed_origins
 from portal.embeds.services import embed_link_mark_used
-from portal.customer.dashboards import customer_dashboard_context
 from reporting.reports.spec import ReportInvalid
 from warehouse.reads.models import AccessLog
 

@@ -7,8 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from portal.models import EmbedLink, EmbedOrigin
-from portal.tests.embed_world import embed_world, new_link  # noqa: F401  (fixture)
-from reporting.tests.conftest import marts_world  # noqa: F401  (fixture)
+from portal.tests.embed_world import new_link
 
 LIST = "/admin/portal/embedlink/"
 ADD = "/admin/portal/embedlink/add/"

@@ -11,8 +11,7 @@ from django.utils import timezone
 from portal.embeds.services import embed_link_revoke
 from portal.embeds.tokens import SALT
 from portal.models import PortalAccess
-from portal.tests.embed_world import HELIX_ORIGINS, embed_world, new_link  # noqa: F401  (fixture)
-from reporting.tests.conftest import marts_world  # noqa: F401  (fixture)
+from portal.tests.embed_world import HELIX_ORIGINS, new_link
 from warehouse.reads.models import AccessLog
 
 NO_LONGER_VALID = "This link is no longer valid"

@@ -12,8 +12,6 @@ from accounts.models import AuditEntry
 from accounts.tests.factories import UserFactory
 from portal.embeds.services import embed_link_create, embed_link_revoke
 from portal.models import EmbedLink, EmbedOrigin
-from portal.tests.embed_world import embed_world  # noqa: F401  (fixture)
-from reporting.tests.conftest import marts_world  # noqa: F401  (fixture)
 
 
 def link_entries(link, action):
