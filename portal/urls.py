@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/warehouse/", include("warehouse.reads.urls")),
     path("api/v1/reporting/", include("reporting.urls")),
     path("portal/", include("portal.auditor.urls")),  # auditor portal (issue 8)
+    path("customer/", include("portal.customer.urls")),
     path("embed/", include("portal.embeds.urls")),
 ]

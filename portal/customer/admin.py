@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from accounts.admin_trail import ReadOnlyAdmin
 from accounts.models import Organization
 from accounts.people import person_name
-from portal.models import CustomerAccess
+from portal.models import CustomerAccess, PortalAccess
 
 
 class CustomerFilter(admin.SimpleListFilter):
@@ -41,10 +41,24 @@ class OrganizationFilter(admin.SimpleListFilter):
         return queryset.filter(organization_id=value) if value and value.isdigit() else queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds a customer request can be (evidence requests are the auditors')."""
+
+    title = "kind"
+    parameter_name = "kind"
+    KINDS = (PortalAccess.Kind.VIEW, PortalAccess.Kind.DOWNLOAD, PortalAccess.Kind.DENIED)
+
+    def lookups(self, request, model_admin):
+        return [(kind.value, kind.label) for kind in self.KINDS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() in self.KINDS else queryset
+
+
 @admin.register(CustomerAccess)
 class CustomerAccessAdmin(ReadOnlyAdmin):
-    list_display = ["at", "organization", "user", "kind", "method", "path", "status_code", "ip_address"]
-    list_filter = [OrganizationFilter, CustomerFilter, "kind", ("at", admin.DateFieldListFilter)]
+    list_display = ["at", "organization", "user", "kind", "path", "status_code", "ip_address"]
+    list_filter = [OrganizationFilter, CustomerFilter, KindFilter, ("at", admin.DateFieldListFilter)]
     list_select_related = ["organization", "user"]
     search_fields = ["path", "detail", "user__username", "user_agent"]
     date_hierarchy = "at"

@@ -15,6 +15,7 @@ from reporting.charts import Chart
 from reporting.freshness import current_freshness
 from reporting.reports.document import ReportDocument, ReportSection
 
+MINUS = "\u2212"  # the typographic minus, as the dashboards write negative changes
 NO_SCORE = "No readiness score has been recorded for this period."
 
 
@@ -49,18 +50,22 @@ def _score(value) -> str:
 
 
 def _readiness_tile(latest, scores: dict) -> DashboardTile:
+    """The latest score and its change since the last score of an earlier month."""
     if latest is None:
         return DashboardTile("Readiness", "—", "not yet scored")
-    months = sorted(scores)
-    before = scores[months[-2]] if len(months) > 1 else None
-    change = (
-        "no earlier value"
-        if before is None
-        else f"{latest.score - before.score:+.1f} pts vs {months[-2]:%b %Y}"
-    )
-    return DashboardTile(
-        "Readiness", _score(latest.score), change.replace("-", "\u2212"), f"On {latest.day:%d %b %Y}"
-    )
+    this_month = latest.day.replace(day=1)
+    earlier = [month for month in scores if month < this_month]
+    if not earlier:
+        return DashboardTile(
+            "Readiness", _score(latest.score), "no earlier value", f"On {latest.day:%d %b %Y}"
+        )
+    before = scores[max(earlier)]
+    change = f"{_signed(latest.score - before.score)} pts vs {before.day:%d %b %Y}"
+    return DashboardTile("Readiness", _score(latest.score), change, f"On {latest.day:%d %b %Y}")
+
+
+def _signed(number) -> str:
+    return f"{MINUS if number < 0 else '+'}{abs(number):.1f}"
 
 
 def _readiness_section(scores: dict, latest) -> ReportSection:

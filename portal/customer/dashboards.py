@@ -72,11 +72,14 @@ def customer_dashboard_context(
         "period": period,
         "periods": PERIODS,
         "period_label": f"{start:%b %Y} to {end:%b %Y}",
-        "sections": [
-            (s, [[row.get(k, "") for k, _ in s.columns] for row in s.rows]) for s in body["document"].sections
-        ],
+        "sections": document_tables(body["document"]),
         **body,
     }
+
+
+def document_tables(document) -> list[tuple]:
+    """(section, rows as lists of cells in column order) for each section: what the partial prints."""
+    return [(s, [[row.get(key, "") for key, _ in s.columns] for row in s.rows]) for s in document.sections]
 
 
 def _builders() -> dict:

@@ -24,8 +24,8 @@ from portal.services import (
     engagement_create,
     engagement_snapshot_add,
 )
+from portal.tests.customer_world import customers, warehouse  # noqa: F401  (the customer portal's fixtures)
 from portal.tests.embed_world import embed_world  # noqa: F401  (fixture of the embed tests)
-from reporting.tests.conftest import marts_world  # noqa: F401  (fixture: the marts in DuckDB)
 
 OCTOBER = date(2026, 10, 1)
 

@@ -1,4 +1,5 @@
-"""Two customer organisations over the marts of reporting/tests/marts_world.py: Helix (tenant 1,
+"""Two customer organisations over the marts of reporting/tests/marts_world.py (the `warehouse`
+fixture of customer_world.py): Helix (tenant 1,
 two allowed origins) and Orbit (tenant 2, none), each with a customer viewer and an embed link of
 its work-order dashboard, made by a compliance officer."""
 
@@ -43,7 +44,7 @@ def new_link(officer, reader, *, days=30, dashboard="work-orders"):
 
 
 @pytest.fixture
-def embed_world(marts_world, compliance_officer):
+def embed_world(warehouse, compliance_officer):
     with time_machine.travel(TODAY, tick=True):
         yield _build(compliance_officer)
 

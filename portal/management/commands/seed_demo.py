@@ -7,6 +7,7 @@ from catalog.demo import seed_catalog
 from governance.access.demo import seed_access_reviews
 from governance.demo import seed_audits_and_capa, seed_governance
 from governance.quality.demo import seed_quality
+from portal.customer.demo import seed_customer_portal
 from portal.demo import seed_portal
 from submissions.demo import seed_submissions
 from warehouse.demo import seed_warehouse
@@ -37,3 +38,4 @@ class Command(AuditedCommand):
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
         self.stdout.write("Auditors and customer viewers have no admin access. The auditor signs in at")
         self.stdout.write("/portal/ with a TOTP code: manage.py portal_auditor_totp auditor")
+        self.stdout.write(seed_customer_portal())
