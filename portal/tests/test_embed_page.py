@@ -20,10 +20,10 @@ NO_LONGER_VALID = "This link is no longer valid"
 def cells(response, heading="Work orders completed") -> list[tuple[str, str]]:
     """(month, value) rows of the dashboard section under `heading`."""
     html = response.content.decode()
-    match = re.search(rf"<h3 [^>]*>{heading}</h3>(.*?)</section>", html, re.S)
+    match = re.search(rf"<h([23]) [^>]*>{heading}</h\1>(.*?)</section>", html, re.S)
     if match is None:
         return []
-    return re.findall(r"<tr><td>([A-Z][a-z]{2} \d{4})</td><td>([^<]*)</td></tr>", match.group(1))
+    return re.findall(r"<tr><td>([A-Z][a-z]{2} \d{4})</td><td>([^<]*)</td></tr>", match.group(2))
 
 
 def assert_refused(response, status):
