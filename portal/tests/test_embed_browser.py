@@ -31,7 +31,7 @@ def host_page(folder: Path, embed_url: str):
     """An intranet page at http://127.0.0.1:PORT/ that frames `embed_url`; yields its origin."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(
-        "<!doctype html><title>Intranet</title><link rel=\"icon\" href=\"data:,\"><h1>Our intranet</h1>"
+        '<!doctype html><title>Intranet</title><link rel="icon" href="data:,"><h1>Our intranet</h1>'
         f'<iframe id="embed" src="{embed_url}" width="1200" height="900" title="Dashboard"></iframe>'
     )
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
@@ -79,7 +79,10 @@ def test_an_allowed_origin_shows_the_embed_and_another_is_blocked(
     artefacts.mkdir(parents=True, exist_ok=True)
     page, refusals = browser_page, []
     page.on("console", lambda message: refusals.append(message.text) if message.type == "error" else None)
-    with host_page(tmp_path / "allowed", embed_url) as allowed, host_page(tmp_path / "other", embed_url) as other:
+    with (
+        host_page(tmp_path / "allowed", embed_url) as allowed,
+        host_page(tmp_path / "other", embed_url) as other,
+    ):
         origin = EmbedOrigin(organization=embed_world.helix, origin=allowed)
         origin.full_clean()
         origin.save()
