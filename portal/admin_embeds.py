@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -42,12 +43,14 @@ class EmbedLinkForm(forms.ModelForm):
     class Meta:
         model = EmbedLink
         fields = ["organization", "dashboard", "reader", "expires_at", "label"]
-        help_texts = {"expires_at": f"Required; at most {DEFAULT_DAYS * 3} days from now."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "expires_at" in self.fields:  # the add form; an existing link is shown read-only
             self.fields["expires_at"].initial = timezone.now() + timedelta(days=DEFAULT_DAYS)
+            self.fields["expires_at"].help_text = (
+                f"Required; at most {settings.EMBED_LINK_MAX_DAYS} days from now (UTC)."
+            )
 
     def clean(self):
         data = super().clean()
@@ -88,7 +91,7 @@ class EmbedLinkAdmin(admin.ModelAdmin):
     form = EmbedLinkForm
     list_display = ["__str__", "organization", "dashboard_title", "reader_name", "expires_at",
                     "status_label", "last_used_at"]  # fmt: skip
-    list_filter = [StatusFilter, "organization", DashboardFilter]
+    list_filter = [StatusFilter, ("organization", admin.RelatedOnlyFieldListFilter), DashboardFilter]
     search_fields = ["label", "organization__name"]
     readonly_fields = ["organization", "dashboard_title", "reader_name", "label", "status_label",
                        "expires_at", "created_by_name", "created_at",
@@ -166,7 +169,7 @@ class EmbedLinkAdmin(admin.ModelAdmin):
 @admin.register(EmbedOrigin)
 class EmbedOriginAdmin(admin.ModelAdmin):
     list_display = ["origin", "organization", "added_at"]
-    list_filter = ["organization"]
+    list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organization"]
     search_fields = ["origin", "organization__name"]
     fields = ["organization", "origin"]

@@ -168,3 +168,12 @@ def test_the_list_shows_status_by_label(embed_world):
     assert statuses == {embed_world.helix_link.pk: "active", embed_world.orbit_link.pk: "revoked"}
     later = timezone.now() + timedelta(days=31)
     assert EmbedLink.objects.with_status(at=later).get(pk=embed_world.helix_link.pk).status == "expired"
+
+
+def test_the_period_is_picked_in_the_frame_and_kept_in_the_link(client, embed_world):
+    url = embed_world.url(embed_world.helix_link)
+    response = client.get(url, {"period": "year_to_date"})
+    page = response.content.decode()
+    assert response.status_code == 200 and '<option value="year_to_date" selected>' in page
+    assert "Jan 2026 to Apr 2026" in page  # year to date on 15 May 2026
+    assert cells(response) == [("Jan 2026", "8"), ("Feb 2026", "11"), ("Apr 2026", "9")]
