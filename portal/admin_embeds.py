@@ -4,8 +4,8 @@ and of the origins each organisation lets frame them (plain rows, in the audit t
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
 from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -48,9 +48,9 @@ class EmbedLinkForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "expires_at" in self.fields:  # the add form; an existing link is shown read-only
             self.fields["expires_at"].initial = timezone.now() + timedelta(days=DEFAULT_DAYS)
-            self.fields["expires_at"].help_text = (
-                f"Required; at most {settings.EMBED_LINK_MAX_DAYS} days from now (UTC)."
-            )
+            self.fields[
+                "expires_at"
+            ].help_text = f"Required; at most {settings.EMBED_LINK_MAX_DAYS} days from now (UTC)."
 
     def clean(self):
         data = super().clean()

@@ -10,7 +10,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from portal.models import EmbedOrigin
 from portal.tests.test_browser import LAUNCH
