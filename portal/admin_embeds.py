@@ -7,10 +7,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.people import person_name
@@ -128,6 +130,23 @@ class EmbedLinkAdmin(admin.ModelAdmin):
         self.message_user(request, "Link created: copy its URL below.", messages.SUCCESS)
         return redirect(reverse("admin:portal_embedlink_change", args=[obj.pk]))
 
+    def get_urls(self):
+        revoke = self.admin_site.admin_view(require_POST(self.revoke_view))
+        return [
+            path("<path:object_id>/revoke/", revoke, name="portal_embedlink_revoke"),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request, object_id):
+        if not self.has_revoke_permission(request):
+            raise PermissionDenied
+        link = self.get_object(request, object_id)
+        if link is None:
+            raise Http404("No such embed link.")
+        services.embed_link_revoke(link=link, actor=request.user)
+        self.message_user(request, f"{link} revoked; it stops working at once.", messages.SUCCESS)
+        return redirect(reverse("admin:portal_embedlink_change", args=[link.pk]))
+
     @admin.action(description="Revoke selected links", permissions=["revoke"])
     def revoke(self, request, queryset):
         links = list(queryset.filter(revoked_at__isnull=True))
@@ -162,7 +181,10 @@ class EmbedLinkAdmin(admin.ModelAdmin):
         if link is not None:
             url = request.build_absolute_uri(reverse("embed:dashboard", args=[embed_token(link)]))
             snippet = f'<iframe src="{url}" width="100%" height="900" title="{link}"></iframe>'
-            extra_context = {**(extra_context or {}), "embed_url": url, "embed_snippet": snippet}
+            can_revoke = link.revoked_at is None and self.has_revoke_permission(request)
+            extra_context = {
+                **(extra_context or {}), "embed_url": url, "embed_snippet": snippet, "can_revoke": can_revoke,
+            }  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -126,3 +126,18 @@ def test_the_list_queries_stay_flat_as_links_grow(client, embed_world, django_as
         new_link(embed_world.officer, embed_world.orbit_reader)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(LIST)
+
+
+def test_the_links_page_revokes_it_with_one_button(client, embed_world, data_steward):
+    link = embed_world.helix_link
+    page = f"{LIST}{link.pk}/change/"
+    client.force_login(data_steward)
+    assert client.post(f"{LIST}{link.pk}/revoke/").status_code == 403
+    client.force_login(embed_world.officer)
+    assert "Revoke this link" in client.get(page).content.decode()
+    assert client.get(f"{LIST}{link.pk}/revoke/").status_code == 405
+    response = client.post(f"{LIST}{link.pk}/revoke/", follow=True)
+    assert "revoked; it stops working at once" in response.content.decode()
+    assert "Revoke this link" not in response.content.decode()
+    link.refresh_from_db()
+    assert link.revoked_by == embed_world.officer
