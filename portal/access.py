@@ -17,10 +17,18 @@ def portal_access_record(
 ) -> PortalAccess:
     meta = request.META
     return PortalAccess.objects.create(
-        portal=portal, engagement=engagement, organization=organization, user=request.user, kind=kind, method=request.method,
-        path=request.get_full_path()[:500], status_code=status_code, detail=detail[:300],
-        ip_address=meta.get("REMOTE_ADDR") or None, user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-    )  # fmt: skip
+        portal=portal,
+        engagement=engagement,
+        organization=organization,
+        user=request.user,
+        kind=kind,
+        method=request.method,
+        path=request.get_full_path()[:500],
+        status_code=status_code,
+        detail=detail[:300],
+        ip_address=meta.get("REMOTE_ADDR") or None,
+        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+    )
 
 
 def download_record(

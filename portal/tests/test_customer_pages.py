@@ -5,7 +5,10 @@ import re
 import subprocess
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
 
+from portal.customer.dashboards import DashboardNotFound, customer_dashboard_context
 from portal.models import PortalAccess
 from portal.tests.customer_world import customer_login
 from reporting.models import SavedReport
@@ -162,3 +165,31 @@ def test_no_shared_report_is_an_empty_state(client, customers):
     assert (
         "No report has been shared with Helix Pharma yet" in client.get("/customer/reports/").content.decode()
     )
+
+
+def test_the_dashboard_contract_refuses_a_reader_of_another_organisation(customers):
+    helix, northwind = customers["helix"], customers["northwind"]
+    kwargs = {"slug": "work-orders", "params": {}, "purpose": AccessLog.Purpose.CUSTOMER_PORTAL}
+    with pytest.raises(PermissionDenied):
+        customer_dashboard_context(reader=northwind.viewer, organization=helix.organization, **kwargs)
+    with pytest.raises(PermissionDenied):
+        customer_dashboard_context(reader=customers["officer"], organization=helix.organization, **kwargs)
+    with pytest.raises(DashboardNotFound):
+        customer_dashboard_context(
+            reader=helix.viewer, organization=helix.organization, **{**kwargs, "slug": "x"}
+        )
+    assert not AccessLog.objects.exists()  # refused before any read
+
+
+def test_the_dashboard_partial_renders_without_page_chrome(customers):
+    helix = customers["helix"]
+    context = customer_dashboard_context(
+        reader=helix.viewer,
+        organization=helix.organization,
+        slug="compliance",
+        params={},
+        purpose=AccessLog.Purpose.CUSTOMER_PORTAL,
+    )
+    html = render_to_string("portal/customer/_dashboard_body.html", context)
+    assert "F-HELIX" in html and "Readiness" in html
+    assert "<html" not in html and "Sign out" not in html
