@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from accounts.audit import register
         from portal.celery import log_execution_mode
+        from portal.embeds import checks  # noqa: F401  (registers the embed settings' checks)
         from portal.models import EmbedOrigin
 
         log_execution_mode()

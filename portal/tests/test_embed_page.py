@@ -62,6 +62,8 @@ def test_a_tampered_token_is_refused_without_data(client, embed_world):
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert_refused(client.get(f"/embed/{flipped}/"), 404)
     assert_refused(client.get("/embed/not-a-token/"), 404)
+    assert_refused(client.get(f"/embed/{token * 50}/"), 404)
+    assert_refused(client.get("/embed/%E2%80%AE%00:x/"), 404)
     assert not AccessLog.objects.exists()
 
 

@@ -96,3 +96,17 @@ def test_loopback_http_origins_only_where_settings_allow(embed_world, settings):
         origin.full_clean()
     settings.EMBED_ALLOW_HTTP_LOOPBACK = True
     origin.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "check_id"),
+    [({"EMBED_LINK_MAX_DAYS": 0}, "portal.E101"), ({"EMBED_LINK_MAX_DAYS": 4000}, "portal.E101"),
+     ({"PRODUCTION": True, "EMBED_ALLOW_HTTP_LOOPBACK": True}, "portal.E102")],
+)  # fmt: skip
+def test_bad_embed_settings_fail_the_system_check(overrides, check_id):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.test import override_settings
+
+    with override_settings(**overrides), pytest.raises(SystemCheckError, match=check_id):
+        call_command("check", "--tag", "security")
