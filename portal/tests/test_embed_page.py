@@ -9,7 +9,7 @@ from django.core import signing
 from django.utils import timezone
 
 from portal.embeds.services import embed_link_revoke
-from portal.embeds.tokens import SALT
+from portal.embeds.tokens import SALT, embed_token
 from portal.models import PortalAccess
 from portal.tests.embed_world import HELIX_ORIGINS, new_link
 from warehouse.reads.models import AccessLog
@@ -179,3 +179,15 @@ def test_the_period_is_picked_in_the_frame_and_kept_in_the_link(client, embed_wo
     assert response.status_code == 200 and '<option value="year_to_date" selected>' in page
     assert "Jan 2026 to Apr 2026" in page  # year to date on 15 May 2026
     assert cells(response) == [("Jan 2026", "8"), ("Feb 2026", "11"), ("Apr 2026", "9")]
+
+
+def test_a_compliance_embed_shows_only_its_organisations_items(client, customers):
+    helix, northwind = customers["helix"], customers["northwind"]
+    link = new_link(customers["officer"], helix.viewer, dashboard="compliance")
+    response = client.get(f"/embed/{embed_token(link)}/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "Compliance" in page
+    assert "HELIX-BACKUP" in page or "Helix Pharma backup restore test" in page
+    assert "Helix Pharma restore not tested" in page
+    assert "Northwind" not in page and "NORTHWIND" not in page
+    assert northwind.finding.title not in page
