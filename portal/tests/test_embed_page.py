@@ -162,7 +162,7 @@ def test_queries_do_not_grow_with_links_or_origins(client, embed_world, django_a
         client.get(url)
 
 
-def test_the_list_shows_status_by_label(embed_world):
+def test_status_is_computed_for_the_moment_asked(embed_world):
     from portal.models import EmbedLink
 
     embed_link_revoke(link=embed_world.orbit_link, actor=embed_world.officer)
