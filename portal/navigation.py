@@ -72,6 +72,8 @@ NAVIGATION = (
             "warehouse_reads.*",
             "governance.accessreview",
             "reporting.*",
+            "portal.embedlink",
+            "portal.embedorigin",
             "django_celery_beat.*",
         ),
     ),

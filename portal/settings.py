@@ -436,6 +436,10 @@ PORTAL_LOGIN_URL = "/portal/"
 # Auditors are signed out after this many idle seconds (staff sessions: SESSION_IDLE_SECONDS).
 # Last activity is recorded at most every SESSION_REFRESH_SECONDS: 15 min means 14 to 15 min.
 PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)
+# Embed links (docs/embedding.md): the longest a link may run, and whether plain-http loopback
+# origins (http://127.0.0.1:PORT) may frame them, which only a test or a local demo needs.
+EMBED_LINK_MAX_DAYS = env.int("EMBED_LINK_MAX_DAYS", default=90)
+EMBED_ALLOW_HTTP_LOOPBACK = env.bool("EMBED_ALLOW_HTTP_LOOPBACK", default=False)
 
 
 # --- warehouse (issue 4) ---

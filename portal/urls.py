@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/reporting/", include("reporting.urls")),
     path("portal/", include("portal.auditor.urls")),  # auditor portal (issue 8)
     path("customer/", include("portal.customer.urls")),
+    path("embed/", include("portal.embeds.urls")),
 ]

@@ -1,5 +1,14 @@
 from portal.models.access import CustomerAccess, PortalAccess
+from portal.models.embeds import EmbedLink, EmbedOrigin
 from portal.models.engagements import Engagement, EngagementObject
 from portal.models.requests import EvidenceRequest
 
-__all__ = ["CustomerAccess", "Engagement", "EngagementObject", "EvidenceRequest", "PortalAccess"]
+__all__ = [
+    "CustomerAccess",
+    "EmbedLink",
+    "EmbedOrigin",
+    "Engagement",
+    "EngagementObject",
+    "EvidenceRequest",
+    "PortalAccess",
+]

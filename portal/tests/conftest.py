@@ -25,6 +25,7 @@ from portal.services import (
     engagement_snapshot_add,
 )
 from portal.tests.customer_world import customers, warehouse  # noqa: F401  (the customer portal's fixtures)
+from portal.tests.embed_world import embed_world  # noqa: F401  (fixture of the embed tests)
 
 OCTOBER = date(2026, 10, 1)
 

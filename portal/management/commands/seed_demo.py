@@ -9,6 +9,7 @@ from governance.demo import seed_audits_and_capa, seed_governance
 from governance.quality.demo import seed_quality
 from portal.customer.demo import seed_customer_portal
 from portal.demo import seed_portal
+from portal.embeds.demo import seed_embeds
 from reporting.demo import seed_reports
 from reporting.schedules.demo import seed_schedules
 from submissions.demo import seed_submissions
@@ -43,3 +44,4 @@ class Command(AuditedCommand):
         self.stdout.write("Auditors and customer viewers have no admin access. The auditor signs in at")
         self.stdout.write("/portal/ with a TOTP code: manage.py portal_auditor_totp auditor")
         self.stdout.write(seed_customer_portal())
+        self.stdout.write(seed_embeds())
