@@ -38,10 +38,11 @@ class Command(AuditedCommand):
         self.stdout.write(f"Access reviews: {seed_access_reviews()}.")
         self.stdout.write(f"Saved reports: {seed_reports()}.")
         self.stdout.write(f"Report schedules: {seed_schedules()}.")
+        sign_in_notes = [seed_customer_portal(), seed_embeds()]  # how to reach the customer pages
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in at /admin/ as:"))
         for username, role, password in users:
             self.stdout.write(f"  {role:<20} {username:<12} {password}")
         self.stdout.write("Auditors and customer viewers have no admin access. The auditor signs in at")
         self.stdout.write("/portal/ with a TOTP code: manage.py portal_auditor_totp auditor")
-        self.stdout.write(seed_customer_portal())
-        self.stdout.write(seed_embeds())
+        for note in sign_in_notes:
+            self.stdout.write(note)
