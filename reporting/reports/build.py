@@ -8,6 +8,7 @@ from reporting.charts import Chart
 from reporting.charts.formats import format_value
 from reporting.dashboard_params import DIMENSION_LABELS, segment_name
 from reporting.freshness import current_freshness
+from reporting.kpi_tiles import chart_period
 from reporting.metric_layer import metric_layer
 from reporting.operational import tenant_names
 from reporting.periods import period_label
@@ -93,7 +94,11 @@ def _section(metric, series, spec: ReportSpec, names: dict[int, str]) -> ReportS
         for p in points
     ]
     chart_rows = [
-        {"period": p.period, "value": p.value, "segment": label[p.segment] if spec.dimension else None}
+        {
+            "period": chart_period(p.period, spec.grain),  # "2026-03", "2026 Q1": labels that sort
+            "value": p.value,
+            "segment": label[p.segment] if spec.dimension else None,
+        }
         for p in points
         if p.value is not None
     ]
