@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -11,13 +13,36 @@ from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, spl
 from warehouse.engine.identifiers import quote_identifier, quote_path
 
 
+def _open(config: EngineConfig) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config.duckdb_path, read_only=config.read_only)
+
+
+def _open_copy(copy: str, main: str) -> duckdb.DuckDBPyConnection:
+    """The copy attached under the main file's catalog name, so that SQL and information_schema
+    read as on the main file. Attached in a fresh in-memory database: `duckdb.connect(path)`
+    would hand back a database this process already has open on that path, which after a
+    publish is the previous copy; an attachment opens the file the path names now."""
+    con = duckdb.connect(":memory:")
+    try:
+        name = quote_identifier(Path(main).stem if main not in ("", ":memory:") else "warehouse", "duckdb")
+        literal = "'" + copy.replace("'", "''") + "'"
+        con.execute(f"attach {literal} as {name} (read_only)")
+        con.execute(f"use {name}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 class DuckDBEngine(Engine):
     def __init__(self, config: EngineConfig):
         self.config = config
+        copy = config.duckdb_read_copy if config.read_only else ""
+        path = copy if copy and os.path.exists(copy) else config.duckdb_path
         try:
-            self.con = duckdb.connect(config.duckdb_path, read_only=config.read_only)
+            self.con = _open_copy(path, config.duckdb_path) if path == copy else _open(config)
         except duckdb.Error as exc:
-            raise EngineError(f"Cannot open the DuckDB warehouse {config.duckdb_path}: {exc}") from exc
+            raise EngineError(f"Cannot open the DuckDB warehouse {path}: {exc}") from exc
 
     def close(self) -> None:
         self.con.close()
