@@ -51,7 +51,7 @@ def read_copy_publish(*, to: str = "") -> bool:
     try:
         _publish(main, Path(copy))
     except (OSError, duckdb.Error) as exc:
-        logger.warning("Could not publish the warehouse read copy %s (the previous copy stays): %s", copy, exc)
+        logger.warning("Could not publish the warehouse read copy %s (the previous one stays): %s", copy, exc)
         return False
     logger.info("Published the warehouse read copy %s", copy)
     return True

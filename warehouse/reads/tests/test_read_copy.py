@@ -17,7 +17,9 @@ from warehouse.reads.service import governed_read
 from warehouse.reads.tests.conftest import ROWS, TABLE
 
 # Opens the file for writing (as the worker does while it builds), says so, and keeps it.
-HOLDER = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(120)"
+HOLDER = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(120)"
+)
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def main_file(warehouse, settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def held_by_another_process(main_file):
-    holder = subprocess.Popen(  # noqa: S603 # nosec B603 - our interpreter, a fixed script
+    holder = subprocess.Popen(  # nosec B603 - our interpreter, a fixed script
         [sys.executable, "-c", HOLDER, str(main_file)], stdout=subprocess.PIPE, text=True
     )
     try:
@@ -49,7 +51,7 @@ def read(user):
 
 def add_row(main_file):
     with get_engine(EngineConfig(duckdb_path=str(main_file))) as engine:
-        engine.execute("insert into marts.mart_patients (tenant_id, month, revenue) values (3, '2026-03', 1.0)")
+        engine.execute(f"insert into {TABLE} (tenant_id, month, revenue) values (3, '2026-03', 1.0)")  # noqa: S608 # nosec B608 # a constant
 
 
 def digest(path) -> str:
@@ -80,7 +82,8 @@ def test_a_publish_replaces_the_copy_atomically_and_the_next_read_sees_the_new_r
         assert read(executive).data.num_rows == len(ROWS)  # not yet published
         assert read_copy_publish() is True
         # An engine opened before the publish keeps reading the copy it opened …
-        assert before.query(f"select count(*) as n from {TABLE}").column("n").to_pylist() == [len(ROWS)]
+        count = before.query(f"select count(*) as n from {TABLE}")  # noqa: S608 # nosec B608 # a constant
+        assert count.column("n").to_pylist() == [len(ROWS)]
         # … and the next read opens the new one.
         assert read(executive).data.num_rows == len(ROWS) + 1
     copy = Path(settings.WAREHOUSE_DUCKDB_READ_COPY)
