@@ -1,8 +1,6 @@
 """Governed reads on the published read copy while another process holds the main DuckDB file."""
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,11 +13,7 @@ from warehouse.reads.models import AccessLog
 from warehouse.reads.query import ReadQuery
 from warehouse.reads.service import governed_read
 from warehouse.reads.tests.conftest import ROWS, TABLE
-
-# Opens the file for writing (as the worker does while it builds), says so, and keeps it.
-HOLDER = (
-    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(120)"
-)
+from warehouse.tests.duckdb_holder import held_for_writing
 
 
 @pytest.fixture
@@ -34,15 +28,8 @@ def main_file(warehouse, settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def held_by_another_process(main_file):
-    holder = subprocess.Popen(  # nosec B603 - our interpreter, a fixed script
-        [sys.executable, "-c", HOLDER, str(main_file)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with held_for_writing(main_file) as holder:
         yield holder
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def read(user):
