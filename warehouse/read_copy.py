@@ -76,6 +76,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
+        shutil.copymode(source, temporary)  # mkstemp makes it private; readers may be another user
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -75,6 +75,7 @@ def test_a_publish_replaces_the_copy_atomically_and_the_next_read_sees_the_new_r
         assert read(executive).data.num_rows == len(ROWS) + 1
     copy = Path(settings.WAREHOUSE_DUCKDB_READ_COPY)
     assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no temporary file left behind
+    assert copy.stat().st_mode == main_file.stat().st_mode  # not the temporary file's private mode
 
 
 def test_a_publish_while_another_process_writes_keeps_the_previous_copy_and_says_so(
