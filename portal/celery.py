@@ -4,6 +4,7 @@ import logging
 import os
 
 from celery import Celery, Task
+from celery.signals import worker_init, worker_process_init
 from django.db import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -62,6 +63,15 @@ app.conf.update(
     timezone="UTC",
 )
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@worker_process_init.connect
+def mark_pipeline_process(**kwargs) -> None:
+    """The worker runs the pipeline: it opens the warehouse's main file, never the read copy."""
+    from warehouse.read_copy import pipeline_process_mark
+
+    pipeline_process_mark()
 
 
 def log_execution_mode() -> None:

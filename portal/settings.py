@@ -264,6 +264,9 @@ WAREHOUSE_BACKEND = env.str("WAREHOUSE_BACKEND", default="duckdb")
 if WAREHOUSE_BACKEND not in {"duckdb", "bigquery"}:
     raise ImproperlyConfigured("WAREHOUSE_BACKEND must be 'duckdb' or 'bigquery'.")
 WAREHOUSE_DUCKDB_PATH = env.str("WAREHOUSE_DUCKDB_PATH", default=str(VAR_DIR / "warehouse.duckdb"))
+# The copy that readers outside the pipeline open while the worker writes the main file
+# (warehouse/read_copy.py); empty: everyone opens the main file. demo_serve sets it.
+WAREHOUSE_DUCKDB_READ_COPY = env.str("WAREHOUSE_DUCKDB_READ_COPY", default="")
 # The OpenLineage namespace of the DuckDB warehouse's tables (catalog identities: catalog/naming.py).
 # A stable name, not the file's path: moving the file must not give every table a new identity.
 WAREHOUSE_NAMESPACE = env.str("WAREHOUSE_NAMESPACE", default="duckdb://custodian")

@@ -23,5 +23,8 @@ SUBMISSIONS_PACKAGE_DIR = str(MEDIA_ROOT / "packages")
 WAREHOUSE_DUCKDB_PATH = os.environ.get("WAREHOUSE_DUCKDB_PATH", str(MEDIA_ROOT / "warehouse.duckdb"))
 LAKE_URL = os.environ.get("LAKE_URL", str(MEDIA_ROOT / "lake"))
 WAREHOUSE_WORK_DIR = os.environ.get("WAREHOUSE_WORK_DIR", str(MEDIA_ROOT / "warehouse"))
+# Every test opens the main DuckDB file unless it sets a read copy itself (a developer's
+# exported demo setting would otherwise point the tests at the demo's copy).
+WAREHOUSE_DUCKDB_READ_COPY = ""
 # Data-quality checks from YAML are loaded only by the tests that point this at a folder.
 QUALITY_CHECKS_YAML_DIR = os.environ.get("QUALITY_CHECKS_YAML_DIR", "")

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 from warehouse.dbt_runner import DbtTarget
 from warehouse.engine import Engine, EngineConfig, get_engine
 from warehouse.lake import Lake
+from warehouse.read_copy import copy_for_readers
 
 
 def engine_config(*, read_only: bool = False) -> EngineConfig:
@@ -15,6 +16,7 @@ def engine_config(*, read_only: bool = False) -> EngineConfig:
         backend=settings.WAREHOUSE_BACKEND,
         duckdb_path=settings.WAREHOUSE_DUCKDB_PATH,
         read_only=read_only,
+        duckdb_read_copy=copy_for_readers() if read_only else "",
         bigquery_project=settings.WAREHOUSE_BIGQUERY_PROJECT,
         bigquery_location=settings.WAREHOUSE_BIGQUERY_LOCATION,
         bigquery_endpoint=settings.WAREHOUSE_BIGQUERY_ENDPOINT,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from warehouse import config, dbt_runner, gated_build, hooks, lineage
+from warehouse import config, dbt_runner, gated_build, hooks, lineage, read_copy
 from warehouse.jobs import job_for
 from warehouse.loading import load_raw_for_engine
 from warehouse.models import JobRun, WarehouseModel
@@ -139,6 +139,9 @@ def _finish(
     now = timezone.now()
     if result is not None:
         _count_rows(result)
+    # Before the run is marked finished, so that no page names a run whose tables it cannot see
+    # yet; after a failure too, since every model that did build replaced its table atomically.
+    read_copy.read_copy_publish()
     with transaction.atomic():
         run.refresh_from_db()
         run.finished_at = now

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from warehouse.engine import EngineConfig, get_engine
 from warehouse.lake import Lake
 from warehouse.models import WarehouseModel
 from warehouse.source import generate
@@ -195,6 +196,10 @@ def test_the_demos_worker_runs_a_job_queued_by_run_now_and_beat_fires_on_the_emb
     run_id = state["id"]
     assert database.value("select requested_by_id from warehouse_jobrun where id = %s", run_id) == steward.pk
     assert database.value("select task_id from warehouse_jobrun where id = %s", run_id)  # set by the worker
+    # The worker published the read copy the web process opens (there was none before the run).
+    copy = EngineConfig(duckdb_path=str(tmp_path / "warehouse-published.duckdb"), read_only=True)
+    with get_engine(copy) as published:
+        assert published.tables("cleansed") == ["cleansed.stg_users"]
 
     def deactivated():
         return database.value("select is_active from accounts_user where id = %s", dormant.pk) in (0, False)

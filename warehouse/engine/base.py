@@ -18,6 +18,9 @@ class EngineConfig:
     backend: str = "duckdb"
     duckdb_path: str = ":memory:"
     read_only: bool = False
+    # A published copy of the DuckDB file (warehouse/read_copy.py) that read-only engines open
+    # instead of `duckdb_path` once it exists; `duckdb_path` still names the warehouse.
+    duckdb_read_copy: str = ""
     bigquery_project: str = ""
     bigquery_location: str = "US"
     bigquery_endpoint: str = ""  # the emulator's http://host:port; empty in production

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -11,16 +13,49 @@ from warehouse.engine.base import Column, Engine, EngineConfig, EngineError, spl
 from warehouse.engine.identifiers import quote_identifier, quote_path
 
 
+def _open(config: EngineConfig) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config.duckdb_path, read_only=config.read_only)
+
+
+def _open_copy(copy: str, main: str) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The copy attached under the main file's catalog name (returned, quoted), so that SQL and
+    information_schema read as on the main file. Attached in a fresh in-memory database:
+    `duckdb.connect(path)` would hand back a database this process already has open on that
+    path, which after a publish is the previous copy; an attachment opens the file the path
+    names now."""
+    con = duckdb.connect(":memory:")
+    try:
+        name = quote_identifier(Path(main).stem if main not in ("", ":memory:") else "warehouse", "duckdb")
+        literal = "'" + copy.replace("'", "''") + "'"
+        con.execute(f"attach {literal} as {name} (read_only)")
+    except BaseException:
+        con.close()
+        raise
+    return con, name
+
+
 class DuckDBEngine(Engine):
     def __init__(self, config: EngineConfig):
         self.config = config
+        copy = config.duckdb_read_copy if config.read_only else ""
+        path = copy if copy and os.path.exists(copy) else config.duckdb_path
+        self._catalog = ""  # the attached copy, made the default of every cursor
         try:
-            self.con = duckdb.connect(config.duckdb_path, read_only=config.read_only)
+            if path == copy:
+                self.con, self._catalog = _open_copy(copy, config.duckdb_path)
+            else:
+                self.con = _open(config)
         except duckdb.Error as exc:
-            raise EngineError(f"Cannot open the DuckDB warehouse {config.duckdb_path}: {exc}") from exc
+            raise EngineError(f"Cannot open the DuckDB warehouse {path}: {exc}") from exc
 
     def close(self) -> None:
         self.con.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self.con.cursor()
+        if self._catalog:  # `use` holds for one connection, and a cursor is a connection of its own
+            cursor.execute(f"use {self._catalog}")
+        return cursor
 
     def quote(self, table: str) -> str:
         return quote_path(*split_name(table), dialect="duckdb")
@@ -28,7 +63,7 @@ class DuckDBEngine(Engine):
     def _run(self, sql: str, params: dict[str, Any] | None):
         # One cursor per statement: DuckDB 2.0 refuses new work on a connection whose last
         # result was not fully consumed (stack notes).
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             return cursor, cursor.execute(sql, params or {})
         except duckdb.Error as exc:
@@ -40,7 +75,7 @@ class DuckDBEngine(Engine):
         cursor.close()
 
     def query(self, sql, params=None) -> pa.Table:
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             return cursor.sql(sql, params=params or None).to_arrow_table()
         except duckdb.Error as exc:
@@ -64,7 +99,7 @@ class DuckDBEngine(Engine):
 
     def write_arrow(self, table, data, *, replace=True, partition_by=None, cluster_by=None):
         self._ensure_schema(table)
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             cursor.register("_incoming", data)
             verb = "create or replace table" if replace else "insert into"
@@ -83,7 +118,7 @@ class DuckDBEngine(Engine):
         on = " and ".join(
             f"{quote_path('t', k, dialect='duckdb')} = {quote_path('s', k, dialect='duckdb')}" for k in keys
         )
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             cursor.register("_incoming", data)
             cursor.execute("begin")

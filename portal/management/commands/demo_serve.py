@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from portal.supervisor import Child, supervise
+from warehouse.read_copy import read_copy_publish
 
 
 def demo_children(address: str) -> list[Child]:
@@ -28,6 +29,8 @@ def demo_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["CUSTODIAN_DEMO_WORKER"] = "1"
     env["CUSTODIAN_VAR_DIR"] = str(settings.VAR_DIR)
+    # The web process reads this copy while the worker builds the main file (docs/warehouse.md).
+    env.setdefault("WAREHOUSE_DUCKDB_READ_COPY", str(settings.VAR_DIR / "warehouse-published.duckdb"))
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     return env
 
@@ -47,9 +50,10 @@ class Command(BaseCommand):
         self._refuse_unmigrated_database()
         self.stdout.write(f"Custodian demo: http://{address}/ with a worker and beat (Ctrl-C stops all).")
         self.stdout.write(f"Mail goes to {settings.EMAIL_FILE_PATH}/ unless EMAIL_HOST is set.")
-        why = supervise(
-            demo_children(address), cwd=settings.BASE_DIR, env=demo_environment(), say=self.stdout.write
-        )
+        env = demo_environment()
+        # Before the worker starts, the main file is free: the web process has a copy from the start.
+        read_copy_publish(to=env["WAREHOUSE_DUCKDB_READ_COPY"])
+        why = supervise(demo_children(address), cwd=settings.BASE_DIR, env=env, say=self.stdout.write)
         self.stdout.write(f"Demo stopped: {why}.")
         if why != "interrupted":
             raise CommandError(f"The demo stopped because {why}.")

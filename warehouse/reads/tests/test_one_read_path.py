@@ -23,6 +23,7 @@ ALLOWED = {
     "warehouse/loading.py": "the pipeline: loads the raw lake into the warehouse",
     "warehouse/publish.py": "the pipeline: publishes cleansed and curated tables to the lake",
     "warehouse/lineage.py": "the pipeline: describes the built tables for the run's lineage events",
+    "warehouse/read_copy.py": "the pipeline: checkpoints the main file and publishes its read copy",
     "warehouse/demo.py": "the pipeline: builds the demo warehouse",
     "warehouse/cdc/": "the pipeline: change data capture into the raw lake",
     "warehouse/reads/service.py": "governed_read: the one read path, which checks, masks and logs",
