@@ -8,16 +8,18 @@ APPS = ["accounts", "auditlog", "catalog", "governance", "warehouse", "submissio
 
 REACHES = {
     # auditlog's own page is gone: its entries are the hash-chained trail under accounts (issue 7).
-    # reporting has no model pages: its dashboards are admin pages per role (reporting/tests).
+    # reporting: saved reports and schedules for those who build them (issue 18); the dashboards
+    # are admin pages per role (reporting/tests).
     "compliance_officer": {
         "accounts",
         "catalog",
         "governance",
         "warehouse",
         "submissions",
+        "reporting",
     },
     # governance: every staff role sees its own training records (issue 7).
-    "data_steward": {"accounts", "catalog", "governance", "warehouse"},
+    "data_steward": {"accounts", "catalog", "governance", "warehouse", "reporting"},
     "submission_manager": {"accounts", "governance", "submissions"},
     "executive": {"accounts", "governance"},  # readiness scores
 }

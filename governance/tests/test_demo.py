@@ -1,3 +1,5 @@
+from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -16,8 +18,15 @@ def test_seed_demo_builds_a_program_that_shows_expiry_and_is_idempotent():
     counts = Evidence.objects.count(), ReadinessScore.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert (Evidence.objects.count(), ReadinessScore.objects.count()) == counts
-    # One evidence item per control; a history of days, four rows each (3 frameworks, overall).
-    assert counts == (len(CONTROLS), 4 * (len(HISTORY_DAYS) + 1))
+    # One evidence item per company-wide control; a history of days, four rows each (3 frameworks,
+    # overall). The customer portal's demo adds an organisation's own control and scores.
+    company_wide = Evidence.objects.filter(control__organization__isnull=True).count()
+    assert company_wide == len(CONTROLS)
+    # (it also scores the last two month-ends, so the company-wide history may hold those days too)
+    days = Counter(ReadinessScore.objects.filter(organization__isnull=True).values_list("day", flat=True))
+    today = timezone.localdate()
+    assert {today - timedelta(days=n) for n in HISTORY_DAYS} | {today} <= set(days)
+    assert set(days.values()) == {4}
     result = readiness_compute(framework=Framework.objects.get(slug="soc2"), day=timezone.localdate())
     rows = {c.criterion.ref: c for c in result.criteria}
     assert rows["A1.3"].status == "failing"

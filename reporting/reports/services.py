@@ -118,7 +118,7 @@ def saved_report_share(*, report: SavedReport, roles, organizations, actor) -> S
         raise PermissionDenied("Only the report's owner shares it.")
     with transaction.atomic():
         _share(report, list(roles), list(organizations))
-        SavedReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+        report.save(update_fields=["updated_at"])  # through save(): the audit trail sees the change
     return report
 
 
