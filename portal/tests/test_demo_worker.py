@@ -32,7 +32,9 @@ from warehouse.lake import Lake
 from warehouse.models import WarehouseModel
 from warehouse.source import generate
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the rows migrations made (roles, content types) are back for this test
+# and the ones after it, as for every other test that commits (see test_browser.py)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
 # Settings the test run sets through the environment; the demo's processes must not inherit them.
 TEST_ONLY_ENV = {

@@ -221,12 +221,14 @@ def test_authorized_views_mask_as_the_read_path_does(
         or ""
     )
     assert view_datasets(bigquery) == [
+        "governed_compliance_officer",
         "governed_customer_viewer",
         "governed_data_steward",
         "governed_executive",
     ]
     call_command("warehouse_authorized_views")  # again: replaced, not added twice
     assert view_datasets(bigquery) == [
+        "governed_compliance_officer",
         "governed_customer_viewer",
         "governed_data_steward",
         "governed_executive",
@@ -234,7 +236,11 @@ def test_authorized_views_mask_as_the_read_path_does(
 
     AccessPolicy.objects.filter(role__name="Executive").update(status=AccessPolicy.Status.RETIRED)
     call_command("warehouse_authorized_views")  # the executive's view goes, with its entry
-    assert view_datasets(bigquery) == ["governed_customer_viewer", "governed_data_steward"]
+    assert view_datasets(bigquery) == [
+        "governed_compliance_officer",
+        "governed_customer_viewer",
+        "governed_data_steward",
+    ]
     assert [
         t.table_id
         for t in bigquery.client.list_tables(f"{bigquery.config.bigquery_project}.governed_executive")
